@@ -11,7 +11,7 @@ export CARTOPY_OFFLINE := 1
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1420070400
 
-.PHONY: help book test data figures chapters html singlehtml pdf lint format lab bench lock clean sysdeps env
+.PHONY: help book test data figures chapters html pdf lint format lab lock clean sysdeps env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,9 @@ $(STAMP): requirements.txt pyproject.toml
 sysdeps: ## Install the Debian packages the build needs (Chromium, fonts, poppler)
 	@bash scripts/install-system-deps.sh
 
-data: env ## Validate data/raw and write data/clean
+data: env ## Validate data/raw and write data/clean and references.bib
 	$(PY) -m cityatlas data
+	$(PY) -m cityatlas bib
 
 figures: data ## Regenerate every figure in figures/
 	$(PY) -m cityatlas figures
@@ -60,9 +61,6 @@ format: env ## Format the code and notebooks with ruff
 
 lab: env ## Open the chapters in JupyterLab to rerun them
 	$(VENV)/bin/jupyter lab chapters
-
-bench: env sysdeps ## Measure cold and incremental builds, write BENCHMARKS.md
-	$(PY) -m cityatlas bench
 
 lock: env ## Regenerate requirements.txt from requirements.in (needs PyPI)
 	$(VENV)/bin/uv pip compile requirements.in -o requirements.txt --python-version 3.11 --no-header

@@ -31,7 +31,9 @@ def command_data(args: argparse.Namespace) -> int:
     except InvalidData as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        print(f"cityatlas data: {len(err.problems)} problem(s); {out} left unchanged", file=sys.stderr)
+        print(
+            f"cityatlas data: {len(err.problems)} problem(s); {out} left unchanged", file=sys.stderr
+        )
         return 1
     counts = ", ".join(f"{len(df)} {name}" for name, df in clean.items())
     print(f"wrote {out}: {counts}")
@@ -61,7 +63,10 @@ def command_execute(args: argparse.Namespace) -> int:
     from cityatlas.build import execute_stale
 
     names = execute_stale(force=args.force)
-    print(f"executed {len(names)} chapter(s)" + (f": {', '.join(names)}" if names else " (all up to date)"))
+    print(
+        f"executed {len(names)} chapter(s)"
+        + (f": {', '.join(names)}" if names else " (all up to date)")
+    )
     return 0
 
 
@@ -81,20 +86,17 @@ def command_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_bench(args: argparse.Namespace) -> int:
-    """Run the build benchmark."""
-    from cityatlas.bench import main as bench_main
-
-    return bench_main()
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser."""
     p = argparse.ArgumentParser(prog="cityatlas", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help=command_data.__doc__)
-    data.add_argument("--raw", default=str(paths.DATA_RAW), help="folder of raw tables (default data/raw)")
-    data.add_argument("--out", default=str(paths.DATA_CLEAN), help="folder to write (default data/clean)")
+    data.add_argument(
+        "--raw", default=str(paths.DATA_RAW), help="folder of raw tables (default data/raw)"
+    )
+    data.add_argument(
+        "--out", default=str(paths.DATA_CLEAN), help="folder to write (default data/clean)"
+    )
     data.set_defaults(run=command_data)
     bib = sub.add_parser("bib", help=command_bib.__doc__)
     bib.add_argument("--clean", default=str(paths.DATA_CLEAN))
@@ -106,7 +108,6 @@ def parser() -> argparse.ArgumentParser:
     execute.set_defaults(run=command_execute)
     sub.add_parser("html", help=command_html.__doc__).set_defaults(run=command_html)
     sub.add_parser("pdf", help=command_pdf.__doc__).set_defaults(run=command_pdf)
-    sub.add_parser("bench", help=command_bench.__doc__).set_defaults(run=command_bench)
     return p
 
 

@@ -71,18 +71,41 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
     facts = [("Name", f"{html.escape(row['name_en'])} · {arabic(row['name_ar'])}")]
     if row["name_variants"]:
         facts.append(("Also written", html.escape(", ".join(row["name_variants"]))))
-    facts.append(("Country, province", f"{row['country']}, {html.escape(row['province_en'])} · {arabic(row['province_ar'])}"))
+    facts.append(
+        (
+            "Country, province",
+            f"{row['country']}, {html.escape(row['province_en'])} · {arabic(row['province_ar'])}",
+        )
+    )
     if not pd.isna(row["population"]):
-        facts.append(("Population before the war", f"about {int(row['population']):,} ({int(row['population_year'])}; source: {row['population_source']})"))
+        facts.append(
+            (
+                "Population before the war",
+                f"about {int(row['population']):,} ({int(row['population_year'])}; source: {row['population_source']})",
+            )
+        )
     else:
-        facts.append(("Population before the war", "no figure from a reliable source; see the claims below"))
+        facts.append(
+            ("Population before the war", "no figure from a reliable source; see the claims below")
+        )
     if place in distances.index:
         d = distances.loc[place]
-        claimed = f"{float(d['claimed_km']):.0f} km claimed by the article; " if not pd.isna(d["claimed_km"]) else ""
-        facts.append(("Distance from Baghdad", f"{claimed}{float(d['geodesic_km']):.0f} km geodesic, computed from the coordinates"))
+        claimed = (
+            f"{float(d['claimed_km']):.0f} km claimed by the article; "
+            if not pd.isna(d["claimed_km"])
+            else ""
+        )
+        facts.append(
+            (
+                "Distance from Baghdad",
+                f"{claimed}{float(d['geodesic_km']):.0f} km geodesic, computed from the coordinates",
+            )
+        )
     facts.append(("Held by the Islamic State group", html.escape(held_text(place, data))))
     rows = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in facts)
-    return HTML(f"<table class='key-facts'><caption>Key facts</caption><tbody>{rows}</tbody></table>")
+    return HTML(
+        f"<table class='key-facts'><caption>Key facts</caption><tbody>{rows}</tbody></table>"
+    )
 
 
 def source_links(ids: tuple[str, ...], data: Dataset) -> str:
@@ -92,7 +115,11 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
     for sid in ids:
         s = sources.loc[sid]
         title = html.escape(f"{s['publisher']}, {s['published']:%-d %b %Y}")
-        links.append(f"<a href='{html.escape(s['url'])}' title='{html.escape(s['title'])}'>{title}</a>" if s["url"] else title)
+        links.append(
+            f"<a href='{html.escape(s['url'])}' title='{html.escape(s['title'])}'>{title}</a>"
+            if s["url"]
+            else title
+        )
     return "; ".join(links)
 
 
@@ -110,7 +137,9 @@ def events_table(place: str, data: Dataset | None = None) -> HTML:
             f"<td>{source_links(e.sources, data)}</td></tr>"
         )
     head = "<tr><th scope='col'>Date</th><th scope='col'>Event</th><th scope='col'>What happened</th><th scope='col'>Sources</th></tr>"
-    return HTML(f"<table class='events'><caption>Events in the dataset (v{data.version})</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>")
+    return HTML(
+        f"<table class='events'><caption>Events in the dataset (v{data.version})</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
@@ -129,7 +158,9 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
             f"<td>{note}{computed}<br><q>{html.escape(c.quote)}</q></td><td>{source_links(c.sources, data)}</td></tr>"
         )
     head = "<tr><th scope='col'>The article says</th><th scope='col'>Verdict</th><th scope='col'>Evidence</th><th scope='col'>Sources</th></tr>"
-    return HTML(f"<table class='claims'><caption>Claims of the AFP factbox and how they check out</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>")
+    return HTML(
+        f"<table class='claims'><caption>Claims of the AFP factbox and how they check out</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def verdict_counts(data: Dataset | None = None) -> pd.Series:
@@ -148,20 +179,28 @@ def source_article() -> HTML:
         f"<tr><td>{arabic(a.strip('., '))}</td><td>{html.escape(e)}</td></tr>"
         for a, e in zip(ar_parts, en_parts, strict=True)
     )
-    return HTML(f"<table class='article'><thead><tr><th scope='col' lang='ar' dir='rtl'>النص الأصلي</th><th scope='col'>The project's English translation</th></tr></thead><tbody>{rows}</tbody></table>")
+    return HTML(
+        f"<table class='article'><thead><tr><th scope='col' lang='ar' dir='rtl'>النص الأصلي</th><th scope='col'>The project's English translation</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def codebook() -> Markdown:
     """The codebook of every table, generated from the schema."""
-    parts = [f"Dataset version **{DATASET_VERSION}**. Article date used in the figures: {ARTICLE_DATE}.\n"]
+    parts = [
+        f"Dataset version **{DATASET_VERSION}**. Article date used in the figures: {ARTICLE_DATE}.\n"
+    ]
     for table in ALL_TABLES:
         kind = "curated by hand in `data/raw`" if table.raw else "derived by the pipeline"
-        parts.append(f"\n### `{table.name}.csv`\n\n{table.description} ({kind}.)\n\n| column | type | required | meaning | allowed values |\n|---|---|---|---|---|")
+        parts.append(
+            f"\n### `{table.name}.csv`\n\n{table.description} ({kind}.)\n\n| column | type | required | meaning | allowed values |\n|---|---|---|---|---|"
+        )
         for c in table.columns:
             allowed = ", ".join(f"`{v}`" for v in codes(c.enum)) if c.enum else ""
             if c.foreign_key:
                 allowed = f"an id in `{c.foreign_key}`"
-            parts.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else 'no'} | {c.description} | {allowed} |")
+            parts.append(
+                f"| `{c.name}` | {c.type} | {'yes' if c.required else 'no'} | {c.description} | {allowed} |"
+            )
     return Markdown("\n".join(parts))
 
 

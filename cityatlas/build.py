@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from cityatlas import paths
 
@@ -36,6 +37,7 @@ CHROMIUM_FLAGS = (
     "--disable-quic",
     "--no-pdf-header-footer",
     "--run-all-compositor-stages-before-draw",
+    "--generate-pdf-document-outline",
 )
 
 
@@ -105,7 +107,9 @@ def chapter_notebooks(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("*.ipynb"))
 
 
-def execute_stale(root: Path = paths.ROOT, force: bool = False, jobs: int | None = None) -> list[str]:
+def execute_stale(
+    root: Path = paths.ROOT, force: bool = False, jobs: int | None = None
+) -> list[str]:
     """Execute the chapters whose inputs changed, in parallel; returns their names."""
     stale = [p for p in chapter_notebooks(root) if force or is_stale(p, root)]
     if not stale:
@@ -118,8 +122,15 @@ def execute_stale(root: Path = paths.ROOT, force: bool = False, jobs: int | None
 def jupyter_book(root: Path, builder: str) -> None:
     """Run a strict Jupyter Book build: any warning, broken reference or error fails it."""
     command = [
-        sys.executable, "-m", "jupyter_book", "build", str(root), "--builder", builder,
-        "-n", "-W", "--keep-going", "--quiet",
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(root),
+        "--builder",
+        builder,
+        "-n",
+        "-W",
+        "--keep-going",
+        "--quiet",
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -138,22 +149,36 @@ def build_html(root: Path = paths.ROOT) -> Path:
 def print_to_pdf(html: Path, pdf: Path) -> None:
     """Print an HTML page to PDF with Debian's Chromium, offline, writing atomically."""
     if not Path(CHROMIUM).exists():
-        raise BuildError(f"Chromium not found at {CHROMIUM}; run: bash scripts/install-system-deps.sh")
+        raise BuildError(
+            f"Chromium not found at {CHROMIUM}; run: bash scripts/install-system-deps.sh"
+        )
     pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cityatlas-chromium-") as profile:
         partial = pdf.with_suffix(".pdf.partial")
-        command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={partial}", html.resolve().as_uri()]
+        command = [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={partial}",
+            html.resolve().as_uri(),
+        ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
         if result.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":
-            raise BuildError(f"Chromium could not print {html} to PDF: {result.stderr.strip()[-300:]}")
+            errors = [ln for ln in result.stderr.splitlines() if "dbus" not in ln.lower()]
+            raise BuildError(f"Chromium could not print {html} to PDF: {' '.join(errors)[-300:]}")
         partial.replace(pdf)
+
+
+def toc_root(root: Path) -> str:
+    """The root page of the book, as named in _toc.yml."""
+    return str(yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))["root"])
 
 
 def build_pdf(root: Path = paths.ROOT) -> Path:
     """Build the single-page HTML and print it to _build/pdf/book.pdf."""
     jupyter_book(root, "singlehtml")
     pdf = root / "_build" / "pdf" / "book.pdf"
-    print_to_pdf(root / "_build" / "singlehtml" / "index.html", pdf)
+    print_to_pdf(root / "_build" / "singlehtml" / f"{toc_root(root)}.html", pdf)
     return pdf
 
 

@@ -60,7 +60,11 @@ def derive_control_periods(events: pd.DataFrame) -> pd.DataFrame:
             if current is not None and (current["controller"], current["status"]) == state:
                 continue
             if current is not None:
-                current.update(end=event["date_start"], end_precision=event["date_precision"], end_event=event["id"])
+                current.update(
+                    end=event["date_start"],
+                    end_precision=event["date_precision"],
+                    end_event=event["id"],
+                )
                 rows.append(current)
             current = {
                 "place": place,
@@ -84,17 +88,31 @@ def derive_distances(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame
     if BAGHDAD not in by_id.index:
         return pd.DataFrame(columns=list(DISTANCES.column_names), dtype="string")
     home = by_id.loc[BAGHDAD]
-    claimed = claims[(claims["topic"] == "distance") & (claims["claimed_km"] != "")].set_index("place")
+    claimed = claims[(claims["topic"] == "distance") & (claims["claimed_km"] != "")].set_index(
+        "place"
+    )
     rows = []
     for place_id, place in by_id.iterrows():
         if place["country"] != "Iraq" or place_id == BAGHDAD or place["kind"] == "province":
             continue
-        km = geodesic_km(float(home["lon"]), float(home["lat"]), float(place["lon"]), float(place["lat"]))
-        row = {"place": place_id, "claimed_km": "", "geodesic_km": f"{km:.1f}", "difference_pct": "", "claim": ""}
+        km = geodesic_km(
+            float(home["lon"]), float(home["lat"]), float(place["lon"]), float(place["lat"])
+        )
+        row = {
+            "place": place_id,
+            "claimed_km": "",
+            "geodesic_km": f"{km:.1f}",
+            "difference_pct": "",
+            "claim": "",
+        }
         if place_id in claimed.index:
             claim = claimed.loc[[place_id]].iloc[0]
             value = float(claim["claimed_km"])
-            row.update(claimed_km=f"{value:g}", difference_pct=f"{(value - km) / km * 100:.1f}", claim=claim["id"])
+            row.update(
+                claimed_km=f"{value:g}",
+                difference_pct=f"{(value - km) / km * 100:.1f}",
+                claim=claim["id"],
+            )
         rows.append(row)
     return pd.DataFrame(rows, columns=list(DISTANCES.column_names), dtype="string")
 
@@ -108,14 +126,23 @@ def places_geojson(places: pd.DataFrame) -> dict:
             {
                 "type": "Feature",
                 "id": place["id"],
-                "geometry": {"type": "Point", "coordinates": [float(place["lon"]), float(place["lat"])]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(place["lon"]), float(place["lat"])],
+                },
                 "properties": properties,
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
-FRICTIONLESS_TYPES = {"list": "string", "string": "string", "integer": "integer", "number": "number", "date": "date"}
+FRICTIONLESS_TYPES = {
+    "list": "string",
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "date": "date",
+}
 
 
 def table_schema(table: Table) -> dict:
@@ -132,13 +159,21 @@ def table_schema(table: Table) -> dict:
         if column.maximum is not None:
             constraints["maximum"] = column.maximum
         fields.append(
-            {"name": column.name, "type": FRICTIONLESS_TYPES[column.type], "description": column.description, "constraints": constraints}
+            {
+                "name": column.name,
+                "type": FRICTIONLESS_TYPES[column.type],
+                "description": column.description,
+                "constraints": constraints,
+            }
         )
     schema: dict = {"fields": fields, "missingValues": [""]}
     if table.primary_key:
         schema["primaryKey"] = [table.primary_key]
     foreign = [
-        {"fields": [c.name], "reference": {"resource": c.foreign_key, "fields": [TABLES[c.foreign_key].primary_key]}}
+        {
+            "fields": [c.name],
+            "reference": {"resource": c.foreign_key, "fields": [TABLES[c.foreign_key].primary_key]},
+        }
         for c in table.columns
         if c.foreign_key and c.type != "list"
     ]
@@ -163,8 +198,13 @@ def datapackage(tables: list[Table]) -> dict:
         for t in tables
     ]
     resources.append(
-        {"name": "places-geojson", "path": "places.geojson", "format": "geojson", "mediatype": "application/geo+json",
-         "description": "The places as GeoJSON points"}
+        {
+            "name": "places-geojson",
+            "path": "places.geojson",
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "description": "The places as GeoJSON points",
+        }
     )
     return {
         "profile": "tabular-data-package",
@@ -172,7 +212,13 @@ def datapackage(tables: list[Table]) -> dict:
         "title": "cityatlas: cities held by the Islamic State group in Iraq and Syria, 2014-2017",
         "version": DATASET_VERSION,
         "description": "Places, dated events, control periods and checked claims, each row traced to a cited source.",
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
         "resources": resources,
     }
 
@@ -184,7 +230,9 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 def write_json(obj: dict, path: Path) -> None:
     """Write JSON sorted and indented, byte-for-byte reproducible."""
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def build_clean(raw_dir: Path) -> dict[str, pd.DataFrame]:
@@ -230,7 +278,9 @@ def swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def run_pipeline(raw_dir: Path = paths.DATA_RAW, out_dir: Path = paths.DATA_CLEAN) -> dict[str, pd.DataFrame]:
+def run_pipeline(
+    raw_dir: Path = paths.DATA_RAW, out_dir: Path = paths.DATA_CLEAN
+) -> dict[str, pd.DataFrame]:
     """Validate ``raw_dir`` and write ``out_dir``; raises InvalidData and writes nothing on bad input."""
     clean = build_clean(Path(raw_dir))
     write_clean(clean, Path(out_dir))
@@ -262,7 +312,9 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif column.type == "number":
             df[column.name] = pd.to_numeric(values.replace("", None)).astype("Float64")
         elif column.enum is not None:
-            df[column.name] = pd.Categorical(values.replace("", None), categories=list(codes(column.enum)))
+            df[column.name] = pd.Categorical(
+                values.replace("", None), categories=list(codes(column.enum))
+            )
         elif column.type == "list":
             df[column.name] = [tuple(split_list(v)) for v in values]
         else:
@@ -275,7 +327,8 @@ def load(clean_dir: Path = paths.DATA_CLEAN) -> Dataset:
     """Load data/clean as typed DataFrames (dates as dates, enumerations as categoricals)."""
     clean_dir = Path(clean_dir)
     frames = {
-        t.name: typed(pd.read_csv(clean_dir / f"{t.name}.csv", dtype=str, keep_default_na=False), t) for t in ALL_TABLES
+        t.name: typed(pd.read_csv(clean_dir / f"{t.name}.csv", dtype=str, keep_default_na=False), t)
+        for t in ALL_TABLES
     }
     version = json.loads((clean_dir / "datapackage.json").read_text(encoding="utf-8"))["version"]
     return Dataset(version=version, **frames)

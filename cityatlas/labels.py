@@ -7,36 +7,78 @@ import numpy as np
 from matplotlib.transforms import Bbox
 
 #: Offsets in points, tried in order: right, left, above, below, then the diagonals.
-CANDIDATES = ((6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
-              (5, 5, "left", "bottom"), (-5, 5, "right", "bottom"), (5, -5, "left", "top"), (-5, -5, "right", "top"),
-              (14, 10, "left", "bottom"), (-14, 10, "right", "bottom"), (14, -10, "left", "top"), (-14, -10, "right", "top"))
+CANDIDATES = (
+    (6, 0, "left", "center"),
+    (-6, 0, "right", "center"),
+    (0, 7, "center", "bottom"),
+    (0, -7, "center", "top"),
+    (5, 5, "left", "bottom"),
+    (-5, 5, "right", "bottom"),
+    (5, -5, "left", "top"),
+    (-5, -5, "right", "top"),
+    (14, 10, "left", "bottom"),
+    (-14, 10, "right", "bottom"),
+    (14, -10, "left", "top"),
+    (-14, -10, "right", "top"),
+)
 
 
-def place_labels(ax: plt.Axes, points: np.ndarray, texts: list[str], weights: list[str], fontsize: float = 6.5) -> list:
+def place_labels(
+    ax: plt.Axes, points: np.ndarray, texts: list[str], weights: list[str], fontsize: float = 6.5
+) -> list:
     """Put each text next to its point where it overlaps no other label, point or the frame."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    marks = [Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(points)]
+    marks = [
+        Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(points)
+    ]
     taken: list[Bbox] = []
     placed = []
     for (x, y), text, weight in zip(points, texts, weights, strict=True):
         chosen = None
         for dx, dy, ha, va in CANDIDATES:
-            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                fontsize=fontsize, fontweight=weight, zorder=6, linespacing=1.0,
-                                bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=fontsize,
+                fontweight=weight,
+                zorder=6,
+                linespacing=1.0,
+                bbox={
+                    "boxstyle": "round,pad=0.12",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.75,
+                },
+            )
             box = label.get_window_extent(renderer).expanded(1.04, 1.08)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            clash = any(box.overlaps(other) for other in taken) or any(box.overlaps(m) for m in marks)
+            clash = any(box.overlaps(other) for other in taken) or any(
+                box.overlaps(m) for m in marks
+            )
             if inside and not clash:
                 chosen = (label, box)
                 break
             label.remove()
         if chosen is None:  # no free spot: keep the first candidate rather than drop the name
             dx, dy, ha, va = CANDIDATES[0]
-            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                fontsize=fontsize, fontweight=weight, zorder=6, linespacing=1.0)
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=fontsize,
+                fontweight=weight,
+                zorder=6,
+                linespacing=1.0,
+            )
             chosen = (label, label.get_window_extent(renderer))
         taken.append(chosen[1])
         placed.append(chosen[0])

@@ -35,31 +35,65 @@ def new_map(width_in: float, height_in: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def draw_basemap(ax: plt.Axes, extent: tuple[float, float, float, float], resolution: str = "i", label_rivers: bool = True) -> None:
+def draw_basemap(
+    ax: plt.Axes,
+    extent: tuple[float, float, float, float],
+    resolution: str = "i",
+    label_rivers: bool = True,
+) -> None:
     """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named."""
     base = geo.basemap(resolution)
     ax.set_extent(extent, crs=geo.PROJECTION)
     ax.add_collection(PolyCollection(base.land, facecolors=style.LAND, edgecolors="none", zorder=1))
-    ax.add_collection(PolyCollection(base.lakes, facecolors=style.WATER, edgecolors="none", zorder=1.1))
-    ax.add_collection(LineCollection(base.rivers, colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2))
-    ax.add_collection(LineCollection(base.borders, colors=style.BORDER, linewidths=0.7, linestyles=(0, (4, 2)), zorder=1.3))
+    ax.add_collection(
+        PolyCollection(base.lakes, facecolors=style.WATER, edgecolors="none", zorder=1.1)
+    )
+    ax.add_collection(
+        LineCollection(base.rivers, colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2)
+    )
+    ax.add_collection(
+        LineCollection(
+            base.borders, colors=style.BORDER, linewidths=0.7, linestyles=(0, (4, 2)), zorder=1.3
+        )
+    )
     for name, lines in base.major_rivers.items():
-        ax.add_collection(LineCollection(lines, colors=style.MAJOR_RIVER, linewidths=1.3, zorder=1.4))
+        ax.add_collection(
+            LineCollection(lines, colors=style.MAJOR_RIVER, linewidths=1.3, zorder=1.4)
+        )
         if label_rivers:
             label_river(ax, name, lines, extent)
 
 
-def label_river(ax: plt.Axes, name: str, lines: tuple[np.ndarray, ...], extent: tuple[float, float, float, float]) -> None:
+def label_river(
+    ax: plt.Axes,
+    name: str,
+    lines: tuple[np.ndarray, ...],
+    extent: tuple[float, float, float, float],
+) -> None:
     """Name a great river at a visible point of its course, in English and Arabic."""
     points = np.concatenate(lines)
     x0, x1, y0, y1 = extent
-    inside = points[(points[:, 0] > x0 + 0.12 * (x1 - x0)) & (points[:, 0] < x1 - 0.12 * (x1 - x0))
-                    & (points[:, 1] > y0 + 0.15 * (y1 - y0)) & (points[:, 1] < y1 - 0.15 * (y1 - y0))]
+    inside = points[
+        (points[:, 0] > x0 + 0.12 * (x1 - x0))
+        & (points[:, 0] < x1 - 0.12 * (x1 - x0))
+        & (points[:, 1] > y0 + 0.15 * (y1 - y0))
+        & (points[:, 1] < y1 - 0.15 * (y1 - y0))
+    ]
     if len(inside) == 0:
         return
     x, y = inside[len(inside) // 3]
-    ax.text(x, y, f"{name} {geo.RIVER_NAMES_AR[name]}", color=style.MAJOR_RIVER, fontsize=6.5, style="italic",
-            ha="left", va="bottom", zorder=3, transform=ax.transData)
+    ax.text(
+        x,
+        y,
+        f"{name} {geo.RIVER_NAMES_AR[name]}",
+        color=style.MAJOR_RIVER,
+        fontsize=6.5,
+        style="italic",
+        ha="left",
+        va="bottom",
+        zorder=3,
+        transform=ax.transData,
+    )
 
 
 def scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float]) -> None:
@@ -68,19 +102,55 @@ def scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float]) -> None:
     target = (x1 - x0) / 5000.0
     km = min((10, 20, 25, 50, 100, 200, 250, 500), key=lambda k: abs(k - target))
     left, bottom = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    ax.plot([left, left + km * 1000], [bottom, bottom], color=style.INK, linewidth=2.2, solid_capstyle="butt", zorder=5, transform=ax.transData)
-    ax.text(left + km * 500, bottom + 0.015 * (y1 - y0), f"{km} km", ha="center", va="bottom", fontsize=6.5, zorder=5, transform=ax.transData)
+    ax.plot(
+        [left, left + km * 1000],
+        [bottom, bottom],
+        color=style.INK,
+        linewidth=2.2,
+        solid_capstyle="butt",
+        zorder=5,
+        transform=ax.transData,
+    )
+    ax.text(
+        left + km * 500,
+        bottom + 0.015 * (y1 - y0),
+        f"{km} km",
+        ha="center",
+        va="bottom",
+        fontsize=6.5,
+        zorder=5,
+        transform=ax.transData,
+    )
 
 
 def north_arrow(ax: plt.Axes) -> None:
     """A north arrow in the upper right corner (the projection keeps north up at the centre)."""
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction", ha="center", va="center",
-                fontsize=8, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": style.INK, "lw": 1.2}, zorder=6)
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=8,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": style.INK, "lw": 1.2},
+        zorder=6,
+    )
 
 
 def attribution(fig: Figure, extra: str = "") -> None:
     """The data sources line under the map."""
-    fig.text(0.01, 0.015, (extra + " " if extra else "") + ATTRIBUTION, fontsize=5.2, color=style.MUTED, ha="left", va="bottom", wrap=True)
+    fig.text(
+        0.01,
+        0.015,
+        (extra + " " if extra else "") + ATTRIBUTION,
+        fontsize=5.2,
+        color=style.MUTED,
+        ha="left",
+        va="bottom",
+        wrap=True,
+    )
 
 
 def xy(places: pd.DataFrame) -> np.ndarray:
@@ -88,10 +158,24 @@ def xy(places: pd.DataFrame) -> np.ndarray:
     return geo.project(places[["lon", "lat"]].to_numpy(dtype=float))
 
 
-def mark_places(ax: plt.Axes, places: pd.DataFrame, colours: list[str], sizes: list[float], bold: set[str] | None = None) -> None:
+def mark_places(
+    ax: plt.Axes,
+    places: pd.DataFrame,
+    colours: list[str],
+    sizes: list[float],
+    bold: set[str] | None = None,
+) -> None:
     """Markers and bilingual labels, labels placed so they do not overlap."""
     points = xy(places)
-    ax.scatter(points[:, 0], points[:, 1], s=sizes, c=colours, edgecolors=style.INK, linewidths=0.6, zorder=4)
+    ax.scatter(
+        points[:, 0],
+        points[:, 1],
+        s=sizes,
+        c=colours,
+        edgecolors=style.INK,
+        linewidths=0.6,
+        zorder=4,
+    )
     texts = [style.bilingual(r.name_en, r.name_ar) for r in places.itertuples()]
     weights = ["bold" if bold and r.id in bold else "normal" for r in places.itertuples()]
     place_labels(ax, points, texts, weights)
@@ -110,22 +194,77 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
     sizes = [70 if p == place else 22 for p in shown.index]
     note = ""
     if row["country"] == "Iraq" and place != "baghdad" and row["kind"] != "province":
-        distance = geo.geodesic_km(float(row["lon"]), float(row["lat"]), float(places.loc["baghdad", "lon"]), float(places.loc["baghdad", "lat"]))
+        distance = geo.geodesic_km(
+            float(row["lon"]),
+            float(row["lat"]),
+            float(places.loc["baghdad", "lon"]),
+            float(places.loc["baghdad", "lat"]),
+        )
         (a, b) = xy(places.loc[[place, "baghdad"]])
-        ax.plot([a[0], b[0]], [a[1], b[1]], color=style.HIGHLIGHT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=3)
-        ax.text((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, f" {distance:.0f} km", fontsize=7, color=style.HIGHLIGHT, zorder=5, ha="left", va="center")
+        ax.plot(
+            [a[0], b[0]],
+            [a[1], b[1]],
+            color=style.HIGHLIGHT,
+            linewidth=0.9,
+            linestyle=(0, (3, 2)),
+            zorder=3,
+        )
+        ax.text(
+            (a[0] + b[0]) / 2,
+            (a[1] + b[1]) / 2,
+            f" {distance:.0f} km",
+            fontsize=7,
+            color=style.HIGHLIGHT,
+            zorder=5,
+            ha="left",
+            va="center",
+        )
         note = f"Dashed line: geodesic distance to Baghdad, {distance:.0f} km."
     mark_places(ax, shown, colours, sizes, bold={place})
     for country, lon, lat in (("IRAQ\nالعراق", 43.0, 32.3), ("SYRIA\nسوريا", 38.3, 34.9)):
-        (x, y), = geo.project(np.array([[lon, lat]]))
-        ax.text(x, y, country, fontsize=8, color=style.MUTED, ha="center", va="center", zorder=2, fontweight="bold", alpha=0.8)
+        ((x, y),) = geo.project(np.array([[lon, lat]]))
+        ax.text(
+            x,
+            y,
+            country,
+            fontsize=8,
+            color=style.MUTED,
+            ha="center",
+            va="center",
+            zorder=2,
+            fontweight="bold",
+            alpha=0.8,
+        )
     scale_bar(ax, extent)
     north_arrow(ax)
-    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", markerfacecolor=style.HIGHLIGHT, markeredgecolor=style.INK, label=row["name_en"]),
-                       Line2D([], [], marker="o", linestyle="", markerfacecolor="#FFFFFF", markeredgecolor=style.INK, markersize=4, label="National capital"),
-                       Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
-                       Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates")],
-              loc="lower right", frameon=True, framealpha=0.9)
+    ax.legend(
+        handles=[
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor=style.HIGHLIGHT,
+                markeredgecolor=style.INK,
+                label=row["name_en"],
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="#FFFFFF",
+                markeredgecolor=style.INK,
+                markersize=4,
+                label="National capital",
+            ),
+            Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
+            Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
+        ],
+        loc="lower right",
+        frameon=True,
+        framealpha=0.9,
+    )
     attribution(fig, note)
     return fig
 
@@ -136,7 +275,11 @@ def nearby(place: str, data: Dataset, extent: tuple[float, float, float, float])
     points = xy(places)
     x0, x1, y0, y1 = extent
     inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)
-    chosen = inside & ((places["parent"] == place) | (places["id"] == place) | places["role"].isin(["subject", "reference"]))
+    chosen = inside & (
+        (places["parent"] == place)
+        | (places["id"] == place)
+        | places["role"].isin(["subject", "reference"])
+    )
     return places[chosen | (places["id"] == place)]
 
 
@@ -160,12 +303,35 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     mark_places(ax, shown, colours, sizes, bold={place})
     scale_bar(ax, extent)
     north_arrow(ax)
-    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", markerfacecolor=style.HIGHLIGHT, markeredgecolor=style.INK, label=row["name_en"]),
-                       Line2D([], [], marker="o", linestyle="", markerfacecolor="#FFFFFF", markeredgecolor=style.INK, markersize=4, label="Related place"),
-                       Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
-                       Line2D([], [], color=style.RIVER, linewidth=0.6, label="Other rivers"),
-                       Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border")],
-              loc="lower right", frameon=True, framealpha=0.9)
+    ax.legend(
+        handles=[
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor=style.HIGHLIGHT,
+                markeredgecolor=style.INK,
+                label=row["name_en"],
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="#FFFFFF",
+                markeredgecolor=style.INK,
+                markersize=4,
+                label="Related place",
+            ),
+            Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
+            Line2D([], [], color=style.RIVER, linewidth=0.6, label="Other rivers"),
+            Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
+        ],
+        loc="lower right",
+        frameon=True,
+        framealpha=0.9,
+    )
     del date
     attribution(fig)
     return fig
@@ -173,21 +339,53 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
 
 def controller_legend(ax: plt.Axes, controllers: list[str], loc: str = "lower right") -> None:
     """Legend of controller colours and the partly-held hatch."""
-    handles = [Patch(facecolor=style.controller_colour(c), edgecolor=style.INK, linewidth=0.5, label=style.CONTROLLER_LABELS.en[c]) for c in controllers]
-    handles.append(Patch(facecolor="#FFFFFF", edgecolor=style.INK, hatch="////", linewidth=0.5, label="partly held / contested"))
+    handles = [
+        Patch(
+            facecolor=style.controller_colour(c),
+            edgecolor=style.INK,
+            linewidth=0.5,
+            label=style.CONTROLLER_LABELS.en[c],
+        )
+        for c in controllers
+    ]
+    handles.append(
+        Patch(
+            facecolor="#FFFFFF",
+            edgecolor=style.INK,
+            hatch="////",
+            linewidth=0.5,
+            label="partly held / contested",
+        )
+    )
     ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
 
 
-def draw_control(ax: plt.Axes, date: pd.Timestamp, data: Dataset, labels: bool = True, size: float = 60) -> list[str]:
+def draw_control(
+    ax: plt.Axes, date: pd.Timestamp, data: Dataset, labels: bool = True, size: float = 60
+) -> list[str]:
     """Every subject place coloured by who controlled it on ``date``; returns the controllers shown."""
     subjects = data.places.set_index("id").loc[history.subject_places(data)].reset_index()
     states = [history.state_at(p, date, data) for p in subjects["id"]]
     points = xy(subjects)
     for (x, y), state in zip(points, states, strict=True):
         hatch = "" if state.status == "held" else "//////"
-        ax.scatter([x], [y], s=size, c=[style.controller_colour(state.controller)], edgecolors=style.INK, linewidths=0.6, zorder=4, hatch=hatch)
+        ax.scatter(
+            [x],
+            [y],
+            s=size,
+            c=[style.controller_colour(state.controller)],
+            edgecolors=style.INK,
+            linewidths=0.6,
+            zorder=4,
+            hatch=hatch,
+        )
     if labels:
-        place_labels(ax, points, [style.bilingual(r.name_en, r.name_ar) for r in subjects.itertuples()], ["normal"] * len(subjects))
+        place_labels(
+            ax,
+            points,
+            [style.bilingual(r.name_en, r.name_ar) for r in subjects.itertuples()],
+            ["normal"] * len(subjects),
+        )
     return sorted({s.controller for s in states}, key=list(style.CONTROLLER_COLOURS).index)
 
 
@@ -199,7 +397,9 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     extent = geo.region_extent()
     draw_basemap(ax, extent, "l")
     shown = draw_control(ax, when, data)
-    ax.set_title(f"Who held the places named by the AFP factbox on {when:%-d %B %Y}", loc="left", fontsize=9)
+    ax.set_title(
+        f"Who held the places named by the AFP factbox on {when:%-d %B %Y}", loc="left", fontsize=9
+    )
     scale_bar(ax, extent)
     north_arrow(ax)
     controller_legend(ax, shown)
@@ -211,7 +411,9 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     """Small multiples of the overview map at several dates."""
     data = history.dataset(data)
     if not dates:
-        raise ValueError("dates=[] is empty; give at least one date between 2014-01-01 and 2017-12-31")
+        raise ValueError(
+            "dates=[] is empty; give at least one date between 2014-01-01 and 2017-12-31"
+        )
     whens = [history.check_date(d) for d in dates]
     style.apply()
     columns = 3
@@ -227,9 +429,31 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=7.5, loc="left")
     order = [c for c in style.CONTROLLER_COLOURS if c in controllers]
-    handles = [Patch(facecolor=style.controller_colour(c), edgecolor=style.INK, linewidth=0.5, label=style.CONTROLLER_LABELS.en[c]) for c in order]
-    handles.append(Patch(facecolor="#FFFFFF", edgecolor=style.INK, hatch="////", linewidth=0.5, label="partly held / contested"))
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, bbox_to_anchor=(0.5, 0.04))
+    handles = [
+        Patch(
+            facecolor=style.controller_colour(c),
+            edgecolor=style.INK,
+            linewidth=0.5,
+            label=style.CONTROLLER_LABELS.en[c],
+        )
+        for c in order
+    ]
+    handles.append(
+        Patch(
+            facecolor="#FFFFFF",
+            edgecolor=style.INK,
+            hatch="////",
+            linewidth=0.5,
+            label="partly held / contested",
+        )
+    )
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=min(len(handles), 4),
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.04),
+    )
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.16, wspace=0.04, hspace=0.18)
     attribution(fig)
     return fig

@@ -21,11 +21,14 @@ def bibtex_entry(source: dict) -> str:
         "howpublished": source["publisher"].translate(SPECIAL),
         "year": year,
         "month": MONTHS[int(month) - 1],
-        "note": ("Published " if source["kind"] != "encyclopedia" else "Read ") + source["published"],
+        "note": ("Published " if source["kind"] != "encyclopedia" else "Read ")
+        + source["published"],
     }
     if source["url"]:
         fields["url"] = source["url"]
-    body = ",\n".join(f"  {k} = {{{v}}}" if k != "month" else f"  {k} = {v}" for k, v in fields.items())
+    body = ",\n".join(
+        f"  {k} = {{{v}}}" if k != "month" else f"  {k} = {v}" for k, v in fields.items()
+    )
     return f"@misc{{{source['id']},\n{body}\n}}\n"
 
 

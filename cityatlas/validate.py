@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from cityatlas.schema import (
@@ -101,12 +102,18 @@ def read_raw_table(table: Table, path: Path, problems: list[Problem]) -> RawTabl
     expected = list(table.column_names)
     for column in expected:
         if column not in header:
-            problems.append(Problem(name, 1, column, "", "required column is missing from the header"))
+            problems.append(
+                Problem(name, 1, column, "", "required column is missing from the header")
+            )
     for column in header:
         if column not in expected:
-            problems.append(Problem(name, 1, column, column, f"unknown column; allowed: {', '.join(expected)}"))
+            problems.append(
+                Problem(name, 1, column, column, f"unknown column; allowed: {', '.join(expected)}")
+            )
     if len(set(header)) != len(header):
-        problems.append(Problem(name, 1, "", ",".join(header), "a column appears twice in the header"))
+        problems.append(
+            Problem(name, 1, "", ",".join(header), "a column appears twice in the header")
+        )
     if set(header) != set(expected):
         return None
     rows, lines = [], []
@@ -117,7 +124,13 @@ def read_raw_table(table: Table, path: Path, problems: list[Problem]) -> RawTabl
             continue
         if len(record) != len(header):
             problems.append(
-                Problem(name, line, "", ",".join(record), f"row has {len(record)} fields, header has {len(header)}")
+                Problem(
+                    name,
+                    line,
+                    "",
+                    ",".join(record),
+                    f"row has {len(record)} fields, header has {len(header)}",
+                )
             )
             continue
         rows.append(dict(zip(header, record, strict=True)))
@@ -192,7 +205,13 @@ def check_unique_ids(raw: RawTable) -> Iterable[Problem]:
     for row, line in zip(raw.rows, raw.lines, strict=True):
         value = row[key]
         if value in first_line:
-            yield Problem(str(raw.path), line, key, value, f"duplicate id; first used on line {first_line[value]}")
+            yield Problem(
+                str(raw.path),
+                line,
+                key,
+                value,
+                f"duplicate id; first used on line {first_line[value]}",
+            )
         else:
             first_line[value] = line
 
@@ -208,7 +227,11 @@ def check_foreign_keys(raw: RawTable, ids: dict[str, set[str]]) -> Iterable[Prob
             for item in items:
                 if item and item not in known:
                     yield Problem(
-                        str(raw.path), line, column.name, item, f"unknown {column.foreign_key[:-1]} id; not in {column.foreign_key}.csv"
+                        str(raw.path),
+                        line,
+                        column.name,
+                        item,
+                        f"unknown {column.foreign_key[:-1]} id; not in {column.foreign_key}.csv",
                     )
 
 
@@ -216,20 +239,44 @@ def check_places(raw: RawTable) -> Iterable[Problem]:
     """Coordinates inside the region and a coordinate source for each place."""
     for row, line in zip(raw.rows, raw.lines, strict=True):
         if not row["geonames_id"] and not row["coord_source"]:
-            yield Problem(str(raw.path), line, "coord_source", "", "a place needs a geonames_id or a coord_source")
+            yield Problem(
+                str(raw.path),
+                line,
+                "coord_source",
+                "",
+                "a place needs a geonames_id or a coord_source",
+            )
         for col, (low, high) in (("lat", REGION_LAT), ("lon", REGION_LON)):
             value = row[col]
             if NUMBER_TEXT.match(value) and not low <= float(value) <= high:
-                yield Problem(str(raw.path), line, col, value, f"coordinate outside the region ({low:g} to {high:g})")
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    col,
+                    value,
+                    f"coordinate outside the region ({low:g} to {high:g})",
+                )
         if row["population"] and not (row["population_year"] and row["population_source"]):
-            yield Problem(str(raw.path), line, "population", row["population"], "a population needs its year and source")
+            yield Problem(
+                str(raw.path),
+                line,
+                "population",
+                row["population"],
+                "a population needs its year and source",
+            )
 
 
 def check_sources(raw: RawTable) -> Iterable[Problem]:
     """Every source but the primary one has an address."""
     for row, line in zip(raw.rows, raw.lines, strict=True):
         if not row["url"] and row["kind"] != "primary":
-            yield Problem(str(raw.path), line, "url", "", "a source needs its canonical url (only the primary source may lack one)")
+            yield Problem(
+                str(raw.path),
+                line,
+                "url",
+                "",
+                "a source needs its canonical url (only the primary source may lack one)",
+            )
 
 
 def check_event_dates(raw: RawTable) -> Iterable[Problem]:
@@ -239,9 +286,21 @@ def check_event_dates(raw: RawTable) -> Iterable[Problem]:
         if start is None or end is None:
             continue
         if end < start:
-            yield Problem(str(raw.path), line, "date_end", row["date_end"], f"date_end is before date_start {row['date_start']}")
+            yield Problem(
+                str(raw.path),
+                line,
+                "date_end",
+                row["date_end"],
+                f"date_end is before date_start {row['date_start']}",
+            )
         elif row["date_precision"] == "day" and end != start:
-            yield Problem(str(raw.path), line, "date_end", row["date_end"], "precision 'day' needs date_end equal to date_start")
+            yield Problem(
+                str(raw.path),
+                line,
+                "date_end",
+                row["date_end"],
+                "precision 'day' needs date_end equal to date_start",
+            )
 
 
 def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
@@ -253,7 +312,7 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
             by_place.setdefault(row["place"], []).append((start, line, row))
     for place, events in sorted(by_place.items()):
         events.sort(key=lambda e: (e[0], e[1]))
-        for (_, prev_line, prev), (_, line, row) in zip(events, events[1:], strict=False):
+        for (_, prev_line, prev), (_, line, row) in pairwise(events):
             if row["controller_before"] != prev["controller_after"]:
                 yield Problem(
                     str(raw.path),

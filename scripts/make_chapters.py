@@ -135,20 +135,30 @@ def city_chapter(place: str, name_en: str, name_ar: str) -> nbformat.NotebookNod
         md(f'# {name_en} <span lang="ar" dir="rtl">{name_ar}</span>\n\n{lead}'),
         code(f'from cityatlas import book\n\nPLACE = "{place}"'),
         code("book.key_facts(PLACE)"),
-        md(f"## Where it is\n\n{{numref}}`fig-{place}-locator` places {name_en} in the region; "
-           f"{{numref}}`fig-{place}-city` shows its surroundings."),
+        md(
+            f"## Where it is\n\n{{numref}}`fig-{place}-locator` places {name_en} in the region; "
+            f"{{numref}}`fig-{place}-city` shows its surroundings."
+        ),
         code(f'book.figure("fig-{place}-locator")'),
         code(f'book.figure("fig-{place}-city")'),
-        md(f"## From capture to recapture\n\n{story}\n\n{{numref}}`fig-{place}-timeline` draws every "
-           "dated event and who held the place; the table lists each event with its sources."),
+        md(
+            f"## From capture to recapture\n\n{story}\n\n{{numref}}`fig-{place}-timeline` draws every "
+            "dated event and who held the place; the table lists each event with its sources."
+        ),
         code(f'book.figure("fig-{place}-timeline")'),
         code("book.events_table(PLACE)"),
-        md("## What the article said\n\nEach claim the AFP factbox makes about this place, with the "
-           "verdict of the sources ({doc}`methods` explains the verdicts)."),
+        md(
+            "## What the article said\n\nEach claim the AFP factbox makes about this place, with the "
+            "verdict of the sources ({doc}`methods` explains the verdicts)."
+        ),
         code("book.claims_table(PLACE)"),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
 
@@ -159,7 +169,9 @@ def main() -> None:
     places = data.places.set_index("id")
     for place in subject_places(data):
         path = ROOT / "chapters" / f"{place}.ipynb"
-        nbformat.write(city_chapter(place, places.loc[place, "name_en"], places.loc[place, "name_ar"]), path)
+        nbformat.write(
+            city_chapter(place, places.loc[place, "name_en"], places.loc[place, "name_ar"]), path
+        )
         print(f"wrote {path.relative_to(ROOT)}")
 
 
