@@ -19,7 +19,7 @@ help: ## List the targets
 book: env sysdeps data figures chapters html pdf ## Build everything: data, figures, chapters, HTML and PDF
 	@echo "Book built: _build/html/index.html and _build/pdf/book.pdf"
 
-test: env sysdeps html ## Run every test: lint, unit, dataset, figures, nbval, browser
+test: env sysdeps pdf ## Run every test: lint, dataset, figures, notebooks (nbval), built book
 	$(VENV)/bin/ruff check cityatlas tests chapters scripts
 	$(VENV)/bin/ruff format --check cityatlas tests chapters scripts
 	$(PY) -m pytest

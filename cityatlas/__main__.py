@@ -53,8 +53,11 @@ def command_figures(args: argparse.Namespace) -> int:
     """Regenerate every figure of the book."""
     from cityatlas.figures import build_all
 
-    written = build_all()
-    print(f"wrote {len(written)} figures to {paths.FIGURES}")
+    written = build_all(force=args.force)
+    if written:
+        print(f"wrote {len(written)} figure files to {paths.FIGURES}")
+    else:
+        print(f"figures in {paths.FIGURES} are up to date")
     return 0
 
 
@@ -102,7 +105,9 @@ def parser() -> argparse.ArgumentParser:
     bib.add_argument("--clean", default=str(paths.DATA_CLEAN))
     bib.add_argument("--out", default=str(paths.REFERENCES_BIB))
     bib.set_defaults(run=command_bib)
-    sub.add_parser("figures", help=command_figures.__doc__).set_defaults(run=command_figures)
+    figs = sub.add_parser("figures", help=command_figures.__doc__)
+    figs.add_argument("--force", action="store_true", help="redraw even when up to date")
+    figs.set_defaults(run=command_figures)
     execute = sub.add_parser("execute", help=command_execute.__doc__)
     execute.add_argument("--force", action="store_true", help="execute every chapter")
     execute.set_defaults(run=command_execute)

@@ -172,7 +172,10 @@ def table_schema(table: Table) -> dict:
     foreign = [
         {
             "fields": [c.name],
-            "reference": {"resource": c.foreign_key, "fields": [TABLES[c.foreign_key].primary_key]},
+            "reference": {
+                "resource": "" if c.foreign_key == table.name else c.foreign_key,
+                "fields": [TABLES[c.foreign_key].primary_key],
+            },
         }
         for c in table.columns
         if c.foreign_key and c.type != "list"
@@ -197,21 +200,12 @@ def datapackage(tables: list[Table]) -> dict:
         }
         for t in tables
     ]
-    resources.append(
-        {
-            "name": "places-geojson",
-            "path": "places.geojson",
-            "format": "geojson",
-            "mediatype": "application/geo+json",
-            "description": "The places as GeoJSON points",
-        }
-    )
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": "cityatlas",
         "title": "cityatlas: cities held by the Islamic State group in Iraq and Syria, 2014-2017",
         "version": DATASET_VERSION,
-        "description": "Places, dated events, control periods and checked claims, each row traced to a cited source.",
+        "description": "Places, dated events, control periods and checked claims, each row traced to a cited source. The places are also given as GeoJSON points in places.geojson beside this file.",
         "licenses": [
             {
                 "name": "CC-BY-4.0",

@@ -8,6 +8,7 @@ reproducibly and records the figure in ``figures/index.csv``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -224,13 +225,42 @@ def build(specs: list[FigureSpec], data: Dataset, out_dir: Path = paths.FIGURES)
     return written
 
 
-def build_all(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> list[Path]:
-    """Regenerate every figure of the book and the index; remove figure files no longer in it."""
+INPUTS_FILE = ".inputs-sha256"
+
+
+def inputs_hash(root: Path = paths.ROOT) -> str:
+    """A hash of what the figures are drawn from: the package sources and the clean data."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "cityatlas").glob("*.py")) + sorted(
+        (root / "data" / "clean").glob("*")
+    ):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def up_to_date(out_dir: Path = paths.FIGURES) -> bool:
+    """Whether the figures in ``out_dir`` were drawn from today's inputs."""
+    stamp = out_dir / INPUTS_FILE
+    return stamp.exists() and stamp.read_text().strip() == inputs_hash()
+
+
+def build_all(
+    data: Dataset | None = None, out_dir: Path = paths.FIGURES, force: bool = True
+) -> list[Path]:
+    """Regenerate every figure of the book and the index; remove figure files no longer in it.
+
+    With ``force=False`` nothing is drawn when the figures are already up to date.
+    """
+    if not force and up_to_date(out_dir):
+        return []
     data = history.dataset(data)
     specs = figure_specs(data)
     written = build(specs, data, out_dir)
     write_index(specs, out_dir)
-    keep = {p.name for p in written} | {"index.csv"}
+    if out_dir == paths.FIGURES:
+        write_atomically(out_dir / INPUTS_FILE, (inputs_hash() + "\n").encode())
+    keep = {p.name for p in written} | {"index.csv", INPUTS_FILE}
     for stale in out_dir.glob("fig-*"):
         if stale.name not in keep:
             stale.unlink()

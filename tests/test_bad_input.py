@@ -121,7 +121,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         replace_line(
             "events.csv",
             "kobani-2015-attack",
-            '"an activist group said 10 people died in fighting Thursday — the first time in six months the IS had managed to enter the town"',
+            "an activist group said 10 people died in fighting Thursday — the first time in six months the IS had managed to enter the town",
             "",
         ),
         "column 'quote' value ''",

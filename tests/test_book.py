@@ -100,9 +100,8 @@ def tiny_book(folder: Path, page: str, notebook_code: str = "1 + 1") -> Path:
     (folder / "chapters").mkdir(parents=True)
     (folder / "cityatlas").mkdir()
     (folder / "data" / "clean").mkdir(parents=True)
-    (folder / "_config.yml").write_text(
-        FIXTURE_CONFIG.replace("bibtex_bibfiles:\n  - references.bib\n", "")
-    )
+    (folder / "_config.yml").write_text(FIXTURE_CONFIG)
+    (folder / "references.bib").write_text("")
     (folder / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/one\n"
     )

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from cityatlas import figures, geo, history, maps, timelines
@@ -23,13 +24,12 @@ def legend_labels(fig) -> list[str]:
     return labels
 
 
-def test_tigris_and_euphrates_are_traced_through_their_towns() -> None:
-    base = geo.basemap("l")
+@pytest.mark.parametrize("resolution", ["i", "h"])
+def test_tigris_and_euphrates_are_traced_through_their_towns(resolution: str) -> None:
+    base = geo.basemap(resolution)
     for name in ("Tigris", "Euphrates"):
         assert len(base.major_rivers[name]) >= 5
-    tigris = geo.project(__import__("numpy").array([[43.12, 36.335], [44.40, 33.34]]))
-    import numpy as np
-
+    tigris = geo.project(np.array([[43.12, 36.335], [44.40, 33.34]]))
     points = np.concatenate(base.major_rivers["Tigris"])
     for town in tigris:
         assert np.hypot(*(points - town).T).min() < 15_000, (
@@ -153,7 +153,13 @@ def test_regenerated_figures_are_byte_identical_to_the_committed_ones(
     root: Path, tmp_path: Path, data
 ) -> None:
     figures.build_all(data, tmp_path)
-    committed = sorted(p.name for p in (root / "figures").iterdir())
+    committed = sorted(
+        p.name for p in (root / "figures").iterdir() if p.name != figures.INPUTS_FILE
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == committed
     for name in committed:
         assert (tmp_path / name).read_bytes() == (root / "figures" / name).read_bytes(), name
+
+
+def test_committed_figures_were_drawn_from_todays_inputs() -> None:
+    assert figures.up_to_date(), "figures are stale: run `make figures`"
