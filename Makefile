@@ -11,7 +11,7 @@ export CARTOPY_OFFLINE := 1
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1420070400
 
-.PHONY: help book test data figures chapters html pdf lint format lab lock clean sysdeps env
+.PHONY: help book test data figures chapters html pdf lint format lab bench lock clean sysdeps env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ env: $(STAMP) ## Create .venv and install the pinned environment
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -61,6 +61,9 @@ format: env ## Format the code and notebooks with ruff
 
 lab: env ## Open the chapters in JupyterLab to rerun them
 	$(VENV)/bin/jupyter lab chapters
+
+bench: env sysdeps ## Measure cold and incremental builds on a scratch copy, write BENCHMARKS.md
+	$(PY) -m cityatlas bench
 
 lock: env ## Regenerate requirements.txt from requirements.in (needs PyPI)
 	$(VENV)/bin/uv pip compile requirements.in -o requirements.txt --python-version 3.11 --no-header

@@ -89,6 +89,13 @@ def command_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_bench(args: argparse.Namespace) -> int:
+    """Measure cold and incremental builds on a scratch copy; write BENCHMARKS.md."""
+    from cityatlas.bench import main as bench_main
+
+    return bench_main()
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser."""
     p = argparse.ArgumentParser(prog="cityatlas", description=__doc__)
@@ -113,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     execute.set_defaults(run=command_execute)
     sub.add_parser("html", help=command_html.__doc__).set_defaults(run=command_html)
     sub.add_parser("pdf", help=command_pdf.__doc__).set_defaults(run=command_pdf)
+    sub.add_parser("bench", help=command_bench.__doc__).set_defaults(run=command_bench)
     return p
 
 

@@ -8,6 +8,7 @@ HTML objects, so the notebooks never touch paths or raw files. Arabic text is wr
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -25,6 +26,14 @@ def arabic(text: str, block: bool = False) -> str:
     return f'<{tag} lang="ar" dir="rtl">{html.escape(text)}</{tag}>'
 
 
+ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+)*")
+
+
+def mark_arabic(text: str) -> str:
+    """Wrap every run of Arabic words in an element marked as Arabic, right to left."""
+    return ARABIC_RUN.sub(lambda m: arabic(m.group(0)), text)
+
+
 def figure(fig_id: str, data: Dataset | None = None) -> Markdown:
     """A numbered figure with caption, alt text, a 'cite this figure' line and file links."""
     spec = figures.spec(fig_id, data)
@@ -36,7 +45,7 @@ def figure(fig_id: str, data: Dataset | None = None) -> Markdown:
 :alt: {spec.alt}
 :width: 100%
 
-{spec.caption} *Cite this figure:* {spec.citation()} Files: {links}.
+{mark_arabic(spec.caption)} *Cite this figure:* {spec.citation()} Files: {links}.
 ```
 """
     return Markdown(text)
@@ -151,11 +160,11 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
     for c in claims.itertuples():
         computed = ""
         if c.id in distances.index:
-            computed = f"<br>Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km."
-        note = html.escape(c.note) if isinstance(c.note, str) else ""
+            computed = f"Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km.<br>"
+        note = html.escape(c.note) + "<br>" if isinstance(c.note, str) and c.note else ""
         body.append(
             f"<tr><td>{arabic(c.text_ar)}<br>{html.escape(c.text_en)}</td><td class='verdict verdict-{c.verdict}'>{html.escape(str(c.verdict).replace('_', ' '))}</td>"
-            f"<td>{note}{computed}<br><q>{html.escape(c.quote)}</q></td><td>{source_links(c.sources, data)}</td></tr>"
+            f"<td>{note}{computed}<q>{html.escape(c.quote)}</q></td><td>{source_links(c.sources, data)}</td></tr>"
         )
     head = "<tr><th scope='col'>The article says</th><th scope='col'>Verdict</th><th scope='col'>Evidence</th><th scope='col'>Sources</th></tr>"
     return HTML(

@@ -8,7 +8,9 @@ told never to execute anything itself.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -45,12 +47,49 @@ class BuildError(Exception):
     """A build step failed; the message says which and why, in one line."""
 
 
-def package_files(root: Path) -> list[Path]:
-    """The package sources and clean data files every chapter depends on."""
-    files = sorted((root / "cityatlas").glob("*.py"))
-    files += sorted(p for p in (root / "data" / "clean").glob("*") if p.is_file())
-    files += sorted((root / "figures").glob("index.csv"))
-    return files
+def code_files(root: Path) -> list[Path]:
+    """The package sources: every chapter's outputs may depend on them."""
+    return sorted((root / "cityatlas").glob("*.py"))
+
+
+def data_files(root: Path) -> list[Path]:
+    """The clean data files and the figure index: what a chapter about everything depends on."""
+    files = sorted(p for p in (root / "data" / "clean").glob("*") if p.is_file())
+    return files + sorted((root / "figures").glob("index.csv"))
+
+
+def rows(path: Path, keep) -> list[list[str]]:
+    """The rows of a CSV file for which ``keep(row)`` is true, header first."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return [list(reader.fieldnames or [])] + [list(r.values()) for r in reader if keep(r)]
+
+
+def place_fingerprint(root: Path, place: str) -> bytes:
+    """Only the data one place's chapter shows: its rows, the sources they cite, its figures."""
+    clean = root / "data" / "clean"
+    parts: list[list[list[str]]] = [
+        rows(clean / "places.csv", lambda r: r["id"] == place),
+        rows(clean / "events.csv", lambda r: r["place"] == place),
+        rows(clean / "control_periods.csv", lambda r: r["place"] == place),
+        rows(clean / "claims.csv", lambda r: r["place"] == place),
+        rows(clean / "distances.csv", lambda r: r["place"] == place),
+        rows(root / "figures" / "index.csv", lambda r: r["id"].startswith(f"fig-{place}-")),
+    ]
+    cited = {
+        s for table in (parts[1], parts[3]) for row in table[1:] for s in source_ids(table[0], row)
+    }
+    parts.append(rows(clean / "sources.csv", lambda r: r["id"] in cited))
+    package = clean / "datapackage.json"
+    version = json.loads(package.read_text(encoding="utf-8"))["version"] if package.exists() else ""
+    return json.dumps([version, parts], ensure_ascii=False).encode()
+
+
+def source_ids(header: list[str], row: list[str]) -> list[str]:
+    """The source ids a row of events or claims cites."""
+    return [s for s in row[header.index("sources")].split(";") if s] if "sources" in header else []
 
 
 def code_of(notebook: nbformat.NotebookNode) -> str:
@@ -59,11 +98,19 @@ def code_of(notebook: nbformat.NotebookNode) -> str:
 
 
 def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
-    """A hash of a chapter's code and of every file its outputs may depend on."""
+    """A hash of a chapter's code and of everything its outputs may depend on.
+
+    A city chapter (metadata ``cityatlas.place``) depends on its own place's rows only, so
+    changing one event re-executes only the chapters that show it.
+    """
     digest = hashlib.sha256(code_of(notebook).encode())
-    for path in package_files(root):
+    place = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {}).get("place")
+    files = code_files(root) + ([] if place else data_files(root))
+    for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if place:
+        digest.update(place_fingerprint(root, place))
     return digest.hexdigest()
 
 

@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +180,7 @@ def write_atomically(path: Path, content: bytes) -> None:
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(handle, "wb") as out:
         out.write(content)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 
@@ -217,23 +219,47 @@ def write_index(specs: list[FigureSpec], out_dir: Path = paths.FIGURES) -> Path:
     return path
 
 
-def build(specs: list[FigureSpec], data: Dataset, out_dir: Path = paths.FIGURES) -> list[Path]:
-    """Draw and save the given figures."""
-    written = []
-    for s in specs:
-        written += save_figure(s.draw(data), s.id, out_dir)
-    return written
+def draw_and_save(fig_id: str, out_dir: Path) -> list[Path]:
+    """Draw one figure of the book from the clean dataset and save its files (a worker's job)."""
+    data = history.dataset()
+    return save_figure(spec(fig_id, data).draw(data), fig_id, out_dir)
+
+
+def build(
+    specs: list[FigureSpec], data: Dataset, out_dir: Path = paths.FIGURES, jobs: int | None = None
+) -> list[Path]:
+    """Draw and save the given figures, on every core; each file is independent of the order."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or data is not history.dataset():
+        written = []
+        for s in specs:
+            written += save_figure(s.draw(data), s.id, out_dir)
+        return written
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(draw_and_save, [s.id for s in specs], [out_dir] * len(specs))
+        return [path for paths_ in results for path in paths_]
 
 
 INPUTS_FILE = ".inputs-sha256"
+#: The modules whose code decides what the figures look like.
+FIGURE_MODULES = (
+    "schema",
+    "data",
+    "history",
+    "geo",
+    "labels",
+    "style",
+    "maps",
+    "timelines",
+    "figures",
+)
 
 
 def inputs_hash(root: Path = paths.ROOT) -> str:
-    """A hash of what the figures are drawn from: the package sources and the clean data."""
+    """A hash of what the figures are drawn from: the drawing modules and the clean data."""
     digest = hashlib.sha256()
-    for path in sorted((root / "cityatlas").glob("*.py")) + sorted(
-        (root / "data" / "clean").glob("*")
-    ):
+    modules = [root / "cityatlas" / f"{name}.py" for name in FIGURE_MODULES]
+    for path in modules + sorted((root / "data" / "clean").glob("*")):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -40,10 +40,10 @@ MUTED = "#666666"
 HIGHLIGHT = "#D55E00"
 ARTICLE_LINE = "#000000"
 
-FONT_FAMILY = [
-    "DejaVu Sans",
-    "Noto Sans Arabic",
-]  # Latin from matplotlib's DejaVu, Arabic from Debian's Noto (fonts-noto-core)
+FONT_FAMILY = ["Noto Sans", "Noto Sans Arabic"]
+# Both from Debian's fonts-noto-core, at the same system path on every machine: matplotlib
+# writes embedded fonts into PDFs in the order of their file paths, so fonts bundled inside
+# the virtual environment (whose path differs between checkouts) would change the bytes.
 DPI = 300
 FULL_WIDTH_IN = 7.0  # printed page width of a full-width figure
 
@@ -65,10 +65,30 @@ RC = {
 }
 
 
+class MissingFont(RuntimeError):
+    """A font the figures need is not installed."""
+
+
+def check_fonts() -> None:
+    """Fail loudly, naming the package to install, if a figure font is missing."""
+    from matplotlib import font_manager
+
+    for family in FONT_FAMILY:
+        try:
+            font_manager.findfont(
+                font_manager.FontProperties(family=family), fallback_to_default=False
+            )
+        except ValueError:
+            raise MissingFont(
+                f"font {family!r} is not installed; run: bash scripts/install-system-deps.sh (fonts-noto-core)"
+            ) from None
+
+
 def apply() -> None:
     """Make the project style the matplotlib default for this process."""
     mpl.use("Agg")
     mpl.rcParams.update(RC)
+    check_fonts()
 
 
 def controller_colour(controller: str) -> str:

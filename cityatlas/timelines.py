@@ -20,6 +20,7 @@ from cityatlas.schema import ARTICLE_DATE, EVENT_TYPES, STUDY_END, STUDY_START, 
 
 EVENT_LABELS = labels(EVENT_TYPES)
 ARTICLE = pd.Timestamp(ARTICLE_DATE)
+LEVEL_STEP = 0.62  # data units between label levels: more than a two-line label is tall
 AXIS_START, AXIS_END = pd.Timestamp(STUDY_START), pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
 
 
@@ -118,6 +119,42 @@ def controllers_in(places: list[str], data: Dataset) -> list[str]:
     return [c for c in style.CONTROLLER_COLOURS if c in seen]
 
 
+def event_date_text(event) -> str:
+    """An event's date as the timeline prints it, as precise as it is known."""
+    if event.date_precision == "day":
+        return f"{event.date_start:%-d %b %Y}"
+    if event.date_precision in ("month", "year"):
+        return (
+            f"{event.date_start:%b %Y}"
+            if event.date_precision == "month"
+            else f"{event.date_start:%Y}"
+        )
+    return f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
+
+
+def place_event_label(
+    ax: plt.Axes, renderer, when: pd.Timestamp, label: str, levels: list[list], obstacles: list
+) -> None:
+    """Put an event label on the lowest level where it overlaps no other label or obstacle."""
+    for level in range(len(levels) + 1):
+        y = 0.62 + LEVEL_STEP * level
+        text = ax.text(
+            when, y, label, fontsize=6.2, ha="left", va="bottom", zorder=4, gid="event-label"
+        )
+        box = text.get_window_extent(renderer).expanded(1.05, 1.05)
+        if box.x1 > ax.get_window_extent(renderer).x1:  # near the right edge: write leftwards
+            text.set_horizontalalignment("right")
+            box = text.get_window_extent(renderer).expanded(1.05, 1.05)
+        placed = [b for boxes in levels for b in boxes]
+        if level == len(levels) or not any(box.overlaps(b) for b in placed + obstacles):
+            if level == len(levels):
+                levels.append([])
+            levels[level].append(box)
+            ax.plot([when, when], [0.34, y], color=style.MUTED, linewidth=0.5, zorder=3)
+            return
+        text.remove()
+
+
 def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     """A place's events on a date axis above its control band, labels stacked without overlap."""
     data = history.dataset(data)
@@ -130,6 +167,18 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     date_axis(ax)
     ax.set_ylim(-0.4, 3.3)
     renderer = fig.canvas.get_renderer()
+    mark_article(ax, label=False)
+    note = ax.text(
+        ARTICLE,
+        3.25,
+        " AFP factbox, 2 Mar 2015",
+        fontsize=6,
+        ha="left",
+        va="top",
+        zorder=4,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+    )
+    obstacles = [note.get_window_extent(renderer).expanded(1.05, 1.1)]
     levels: list[list] = []
     for event in events.itertuples():
         ax.plot(
@@ -141,35 +190,11 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
             zorder=3,
         )
         ax.plot([event.date_start], [0.32], marker="o", markersize=3, color=style.INK, zorder=3)
-        text = (
-            f"{event.date_start:%-d %b %Y}"
-            if event.date_precision == "day"
-            else f"{event.date_start:%b %Y}"
-            if event.date_precision in ("month", "year")
-            else f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
-        )
-        label = f"{text}\n{EVENT_LABELS.en[event.event_type]}"
-        for level, boxes in enumerate([*levels, []]):
-            y = 0.62 + 0.5 * level
-            t = ax.text(event.date_start, y, label, fontsize=6.2, ha="left", va="bottom", zorder=4)
-            box = t.get_window_extent(renderer).expanded(1.05, 1.05)
-            if not any(box.overlaps(b) for b in boxes):
-                if level == len(levels):
-                    levels.append([])
-                levels[level].append(box)
-                ax.plot(
-                    [event.date_start, event.date_start],
-                    [0.34, y],
-                    color=style.MUTED,
-                    linewidth=0.5,
-                    zorder=3,
-                )
-                break
-            t.remove()
+        label = f"{event_date_text(event)}\n{EVENT_LABELS.en[event.event_type]}"
+        place_event_label(ax, renderer, event.date_start, label, levels, obstacles)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    mark_article(ax)
     ax.set_title(
         f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017",
         loc="left",

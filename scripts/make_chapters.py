@@ -132,7 +132,7 @@ def city_chapter(place: str, name_en: str, name_ar: str) -> nbformat.NotebookNod
     """The notebook of one city chapter."""
     lead, story = STORIES[place]
     cells = [
-        md(f'# {name_en} <span lang="ar" dir="rtl">{name_ar}</span>\n\n{lead}'),
+        md(f'# {name_en}\n\n<p class="arabic-title" lang="ar" dir="rtl">{name_ar}</p>\n\n{lead}'),
         code(f'from cityatlas import book\n\nPLACE = "{place}"'),
         code("book.key_facts(PLACE)"),
         md(
@@ -160,6 +160,7 @@ def city_chapter(place: str, name_en: str, name_ar: str) -> nbformat.NotebookNod
         "language": "python",
     }
     notebook.metadata["language_info"] = {"name": "python"}
+    notebook.metadata["cityatlas"] = {"place": place}
     return notebook
 
 

@@ -95,12 +95,13 @@ def test_swimlane_has_one_lane_per_place_with_events(data) -> None:
     plt.close(fig)
 
 
-def test_city_timeline_labels_every_event_without_overlap(data) -> None:
-    fig = timelines.city_timeline("baiji", data)
+@pytest.mark.parametrize("place", ["baiji", "deir-ez-zor", "mosul"])
+def test_city_timeline_labels_every_event_without_overlap(place: str, data) -> None:
+    fig = timelines.city_timeline(place, data)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    labels = [t for t in fig.axes[0].texts if "\n" in t.get_text() and t.get_text()[0].isdigit()]
-    assert len(labels) == len(history.events_of("baiji", data))
+    labels = [t for t in fig.axes[0].texts if t.get_gid() == "event-label"]
+    assert len(labels) == len(history.events_of(place, data))
     boxes = [t.get_window_extent(renderer) for t in labels]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
