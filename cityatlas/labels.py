@@ -23,6 +23,39 @@ CANDIDATES = (
 )
 
 
+def annotate(
+    ax: plt.Axes,
+    text: str,
+    point: tuple[float, float],
+    offset: tuple[float, float],
+    ha: str,
+    va: str,
+    fontsize: float,
+    weight: str,
+    backed: bool,
+):
+    """One label offset from its point, on a light backing box when ``backed``."""
+    backing = {
+        "boxstyle": "round,pad=0.12",
+        "facecolor": "white",
+        "edgecolor": "none",
+        "alpha": 0.75,
+    }
+    return ax.annotate(
+        text,
+        point,
+        xytext=offset,
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=fontsize,
+        fontweight=weight,
+        zorder=6,
+        linespacing=1.0,
+        bbox=backing if backed else None,
+    )
+
+
 def place_labels(
     ax: plt.Axes, points: np.ndarray, texts: list[str], weights: list[str], fontsize: float = 6.5
 ) -> list:
@@ -38,24 +71,7 @@ def place_labels(
     for (x, y), text, weight in zip(points, texts, weights, strict=True):
         chosen = None
         for dx, dy, ha, va in CANDIDATES:
-            label = ax.annotate(
-                text,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                fontsize=fontsize,
-                fontweight=weight,
-                zorder=6,
-                linespacing=1.0,
-                bbox={
-                    "boxstyle": "round,pad=0.12",
-                    "facecolor": "white",
-                    "edgecolor": "none",
-                    "alpha": 0.75,
-                },
-            )
+            label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=True)
             box = label.get_window_extent(renderer).expanded(1.04, 1.08)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
             clash = any(box.overlaps(other) for other in taken) or any(
@@ -67,18 +83,7 @@ def place_labels(
             label.remove()
         if chosen is None:  # no free spot: keep the first candidate rather than drop the name
             dx, dy, ha, va = CANDIDATES[0]
-            label = ax.annotate(
-                text,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                fontsize=fontsize,
-                fontweight=weight,
-                zorder=6,
-                linespacing=1.0,
-            )
+            label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=False)
             chosen = (label, label.get_window_extent(renderer))
         taken.append(chosen[1])
         placed.append(chosen[0])

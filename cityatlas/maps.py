@@ -181,6 +181,17 @@ def mark_places(
     place_labels(ax, points, texts, weights)
 
 
+def place_legend(ax: plt.Axes, name: str, others: str, lines: list[Line2D]) -> None:
+    """Legend of a one-place map: the place, the other marked places, then line layers."""
+    marker = {"marker": "o", "linestyle": "", "markeredgecolor": style.INK}
+    handles = [
+        Line2D([], [], markerfacecolor=style.HIGHLIGHT, label=name, **marker),
+        Line2D([], [], markerfacecolor="#FFFFFF", markersize=4, label=others, **marker),
+        *lines,
+    ]
+    ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9)
+
+
 def locator_map(place: str, data: Dataset | None = None) -> Figure:
     """The region with ``place`` highlighted, Baghdad and Damascus marked, distance to Baghdad for Iraq."""
     data = history.dataset(data)
@@ -237,33 +248,14 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
         )
     scale_bar(ax, extent)
     north_arrow(ax)
-    ax.legend(
-        handles=[
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor=style.HIGHLIGHT,
-                markeredgecolor=style.INK,
-                label=row["name_en"],
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="#FFFFFF",
-                markeredgecolor=style.INK,
-                markersize=4,
-                label="National capital",
-            ),
+    place_legend(
+        ax,
+        row["name_en"],
+        "National capital",
+        [
             Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
             Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
         ],
-        loc="lower right",
-        frameon=True,
-        framealpha=0.9,
     )
     attribution(fig, note)
     return fig
@@ -291,7 +283,6 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     extent = geo.extent_around(float(row["lon"]), float(row["lat"]), CLOSE_UP_KM)
     draw_basemap(ax, extent, "h")
     shown = nearby(place, data, extent)
-    date = history.check_date(history.STUDY_END)
     colours, sizes = [], []
     for r in shown.itertuples():
         if r.id == place:
@@ -303,36 +294,16 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     mark_places(ax, shown, colours, sizes, bold={place})
     scale_bar(ax, extent)
     north_arrow(ax)
-    ax.legend(
-        handles=[
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor=style.HIGHLIGHT,
-                markeredgecolor=style.INK,
-                label=row["name_en"],
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="#FFFFFF",
-                markeredgecolor=style.INK,
-                markersize=4,
-                label="Related place",
-            ),
+    place_legend(
+        ax,
+        row["name_en"],
+        "Related place",
+        [
             Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
             Line2D([], [], color=style.RIVER, linewidth=0.6, label="Other rivers"),
             Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
         ],
-        loc="lower right",
-        frameon=True,
-        framealpha=0.9,
     )
-    del date
     attribution(fig)
     return fig
 

@@ -155,6 +155,32 @@ def place_event_label(
         text.remove()
 
 
+def legend_and_source(
+    fig: Figure,
+    ax: plt.Axes,
+    places: list[str],
+    data: Dataset,
+    anchor: tuple[float, float],
+    source: str,
+) -> None:
+    """The controller and status legend under the axes, and the data source line."""
+    ax.legend(
+        handles=controller_handles(controllers_in(places, data), statuses_in(places, data)),
+        loc="upper center",
+        bbox_to_anchor=anchor,
+        ncol=4,
+        frameon=False,
+        fontsize=6.3,
+    )
+    fig.text(
+        0.01,
+        0.01,
+        f"Source: cityatlas dataset v{data.version}, {source}",
+        fontsize=5.2,
+        color=style.MUTED,
+    )
+
+
 def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     """A place's events on a date axis above its control band, labels stacked without overlap."""
     data = history.dataset(data)
@@ -201,20 +227,13 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
         fontsize=9,
         pad=14,
     )
-    ax.legend(
-        handles=controller_handles(controllers_in([place], data), statuses_in([place], data)),
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
-        ncol=4,
-        frameon=False,
-        fontsize=6.3,
-    )
-    fig.text(
-        0.02,
-        0.01,
-        f"Source: cityatlas dataset v{data.version}, events and control_periods tables; every event is cited in the book.",
-        fontsize=5.2,
-        color=style.MUTED,
+    legend_and_source(
+        fig,
+        ax,
+        [place],
+        data,
+        (0.5, -0.13),
+        "events and control_periods tables; every event is cited in the book.",
     )
     return fig
 
@@ -234,20 +253,8 @@ def control_swimlane(data: Dataset | None = None) -> Figure:
     ax.set_ylim(-len(places) + 0.4, 0.6)
     date_axis(ax)
     mark_article(ax)
-    ax.legend(
-        handles=controller_handles(controllers_in(places, data), statuses_in(places, data)),
-        loc="upper center",
-        bbox_to_anchor=(0.42, -0.07),
-        ncol=4,
-        frameon=False,
-        fontsize=6.3,
-    )
-    fig.text(
-        0.01,
-        0.01,
-        f"Source: cityatlas dataset v{data.version}, control_periods table (derived from the events).",
-        fontsize=5.2,
-        color=style.MUTED,
+    legend_and_source(
+        fig, ax, places, data, (0.42, -0.07), "control_periods table (derived from the events)."
     )
     return fig
 

@@ -102,7 +102,8 @@ def tiny_book(folder: Path, page: str, notebook_code: str = "1 + 1") -> Path:
     (folder / "data" / "clean").mkdir(parents=True)
     (folder / "_config.yml").write_text(FIXTURE_CONFIG)
     (folder / "references.bib").write_text("")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "_static", folder / "_static")
+    for assets in ("_static", "_extra"):
+        shutil.copytree(Path(__file__).resolve().parent.parent / assets, folder / assets)
     (folder / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/one\n"
     )
