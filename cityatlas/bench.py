@@ -159,6 +159,72 @@ def basemap_comparison(repeats: int = 5) -> dict[str, float]:
     return timings
 
 
+def synthetic_raw(root: Path, events: int) -> Path:
+    """A raw folder with the real sources, places and claims and ``events`` generated events,
+    each place's events handing control back and forth coherently, all inside the study period."""
+    import csv
+
+    raw = Path(tempfile.mkdtemp(prefix="cityatlas-raw-"))
+    for name in ("sources.csv", "places.csv", "claims.csv"):
+        shutil.copy(root / "data" / "raw" / name, raw / name)
+    with open(root / "data" / "raw" / "places.csv", encoding="utf-8") as handle:
+        places = [row["id"] for row in csv.DictReader(handle)]
+    with open(root / "data" / "raw" / "events.csv", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    days = (dt.date(2017, 12, 31) - dt.date(2014, 1, 1)).days
+    with open(raw / "events.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for i in range(events):
+            place, step = places[i % len(places)], i // len(places)
+            day = (
+                dt.date(2014, 1, 1)
+                + dt.timedelta(days=step * days // max(1, events // len(places)))
+            ).isoformat()
+            before, after = ("is", "iraqi_government") if step % 2 else ("iraqi_government", "is")
+            writer.writerow(
+                [
+                    f"bench-{i}",
+                    place,
+                    day,
+                    day,
+                    "day",
+                    "on_the_ground",
+                    "captured",
+                    before,
+                    after,
+                    "held",
+                    "side A;side B",
+                    "A generated event.",
+                    "geonames",
+                    "A generated quote for the benchmark.",
+                    "",
+                ]
+            )
+    return raw
+
+
+def pipeline_costs(
+    root: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+) -> dict[str, float]:
+    """Seconds the data pipeline takes on the real data and on generated events of growing size."""
+    from cityatlas.data import run_pipeline
+
+    costs = {}
+    out = Path(tempfile.mkdtemp(prefix="cityatlas-clean-")) / "clean"
+    start = time.perf_counter()
+    run_pipeline(root / "data" / "raw", out)
+    costs["real data"] = time.perf_counter() - start
+    for size in sizes:
+        raw = synthetic_raw(root, size)
+        start = time.perf_counter()
+        run_pipeline(raw, out)
+        costs[f"{size:,} events"] = time.perf_counter() - start
+        shutil.rmtree(raw)
+    shutil.rmtree(out.parent)
+    return costs
+
+
 def page_weights(repo: Path) -> dict[str, int]:
     """Bytes of each chapter page with the images it shows."""
     html = repo / "_build" / "html"
@@ -196,6 +262,7 @@ def main(root: Path = paths.ROOT) -> int:
     finally:
         shutil.rmtree(repo.parent, ignore_errors=True)
     basemap = basemap_comparison()
+    pipeline = pipeline_costs(root)
     figure_sum = sum(costs.values())
     kinds: dict[str, list[float]] = {}
     for fig_id, seconds in costs.items():
@@ -242,6 +309,12 @@ def main(root: Path = paths.ROOT) -> int:
         "| measurement | value | ratio or note |",
         "|---|---|---|",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+        "Data pipeline (`python -m cityatlas data`: validate, derive, write), by input size:",
+        "",
+        "| input | seconds |",
+        "|---|---|",
+        *[f"| {name} | {seconds:.2f} |" for name, seconds in pipeline.items()],
         "",
         "Median render-and-save time per figure kind (PNG, SVG and PDF):",
         "",

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from cityatlas import history, style
 from cityatlas.data import Dataset
@@ -84,12 +84,28 @@ def draw_periods(ax: plt.Axes, place: str, y: float, height: float, data: Datase
                 hatch=hatch,
                 zorder=2,
             )
+        outline = Rectangle(
+            (mdates.date2num(start), y - height / 2),
+            (end - start).days,
+            height,
+            fill=False,
+            edgecolor=style.INK,
+            linewidth=0.4,
+            zorder=2.5,
+            gid=f"outline-{period.controller}",
+        )
+        ax.add_patch(outline)
 
 
 def controller_handles(controllers: list[str], statuses: list[str]) -> list:
     """Legend entries for controllers, the statuses shown, and date uncertainty."""
     handles = [
-        Patch(facecolor=style.controller_colour(c), label=style.CONTROLLER_LABELS.en[c])
+        Patch(
+            facecolor=style.controller_colour(c),
+            edgecolor=style.INK,
+            linewidth=0.4,
+            label=style.CONTROLLER_LABELS.en[c],
+        )
         for c in controllers
     ]
     handles += [

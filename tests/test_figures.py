@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from cityatlas import figures, geo, history, maps, timelines
+from cityatlas import figures, geo, history, maps, style, timelines
 
 
 def texts(fig) -> str:
@@ -164,3 +165,26 @@ def test_regenerated_figures_are_byte_identical_to_the_committed_ones(
 
 def test_committed_figures_were_drawn_from_todays_inputs() -> None:
     assert figures.up_to_date(), "figures are stale: run `make figures`"
+
+
+PAGE_BACKGROUND = "#FFFFFF"
+
+
+def test_palette_contrast_holds_against_the_page_background(data) -> None:
+    """WCAG 1.4.11: a graphic needs 3:1 against its background; fills that lack it get an outline that has it."""
+    fig = timelines.control_swimlane(data)
+    outlines = [p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("outline-")]
+    assert len(outlines) == len(
+        data.control_periods[data.control_periods["place"].isin(history.places_with_events(data))]
+    )
+    for controller, colour in style.CONTROLLER_COLOURS.items():
+        if style.contrast_ratio(colour, PAGE_BACKGROUND) >= 3:
+            continue
+        drawn = [p for p in outlines if p.get_gid() == f"outline-{controller}"]
+        for patch in drawn:
+            edge = matplotlib.colors.to_hex(patch.get_edgecolor())
+            assert patch.get_linewidth() > 0 and style.contrast_ratio(edge, PAGE_BACKGROUND) >= 3, (
+                controller
+            )
+    plt.close(fig)
+    assert style.contrast_ratio(style.INK, PAGE_BACKGROUND) >= 7
