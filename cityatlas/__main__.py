@@ -19,13 +19,24 @@ def shorter(path: Path) -> Path:
 
 def command_data(args: argparse.Namespace) -> int:
     """Validate the raw tables and write the clean dataset."""
-    from cityatlas.data import run_pipeline
-    from cityatlas.validate import InvalidData
-
     raw, out = shorter(Path(args.raw)), shorter(Path(args.out))
     if not raw.is_dir():
         print(f"cityatlas data: {raw}: no such folder of raw tables", file=sys.stderr)
         return 2
+    from cityatlas import fingerprint
+
+    default = raw.resolve() == paths.DATA_RAW and out.resolve() == paths.DATA_CLEAN
+    inputs = fingerprint.files_hash(
+        fingerprint.tree(paths.DATA_RAW) + fingerprint.modules(fingerprint.DATA_MODULES)
+    )
+    if default and fingerprint.is_current(
+        "data", inputs + fingerprint.files_hash(fingerprint.tree(out))
+    ):
+        print(f"{out} is up to date")
+        return 0
+    from cityatlas.data import run_pipeline
+    from cityatlas.validate import InvalidData
+
     try:
         clean = run_pipeline(raw, out)
     except InvalidData as err:
@@ -35,6 +46,8 @@ def command_data(args: argparse.Namespace) -> int:
             f"cityatlas data: {len(err.problems)} problem(s); {out} left unchanged", file=sys.stderr
         )
         return 1
+    if default:
+        fingerprint.record("data", inputs + fingerprint.files_hash(fingerprint.tree(out)))
     counts = ", ".join(f"{len(df)} {name}" for name, df in clean.items())
     print(f"wrote {out}: {counts}")
     return 0
@@ -51,6 +64,11 @@ def command_bib(args: argparse.Namespace) -> int:
 
 def command_figures(args: argparse.Namespace) -> int:
     """Regenerate every figure of the book."""
+    from cityatlas.fingerprint import figures_current
+
+    if not args.force and figures_current():
+        print(f"figures in {paths.FIGURES} are up to date")
+        return 0
     from cityatlas.figures import build_all
 
     written = build_all(force=args.force)

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from cityatlas import paths
+from cityatlas import fingerprint, paths
 
 NOTEBOOK_INPUTS_KEY = "cityatlas"
 CHROMIUM = os.environ.get("CITYATLAS_CHROMIUM", "/usr/bin/chromium")
@@ -187,10 +187,21 @@ def jupyter_book(root: Path, builder: str) -> None:
         raise BuildError(f"jupyter-book {builder} build failed:\n{detail}")
 
 
+def build_if_changed(root: Path, builder: str, target: Path) -> bool:
+    """Run a Jupyter Book build unless its sources and its output are as last built; True if built."""
+    digest = fingerprint.files_hash(fingerprint.book_sources(root), root)
+    if target.exists() and fingerprint.is_current(builder, digest, root):
+        return False
+    jupyter_book(root, builder)
+    fingerprint.record(builder, digest, root)
+    return True
+
+
 def build_html(root: Path = paths.ROOT) -> Path:
-    """Build the HTML book into _build/html; returns the index page."""
-    jupyter_book(root, "html")
-    return root / "_build" / "html" / "index.html"
+    """Build the HTML book into _build/html (unless nothing changed); returns the index page."""
+    index = root / "_build" / "html" / "index.html"
+    build_if_changed(root, "html", index)
+    return index
 
 
 def print_to_pdf(html: Path, pdf: Path) -> None:
@@ -222,10 +233,11 @@ def toc_root(root: Path) -> str:
 
 
 def build_pdf(root: Path = paths.ROOT) -> Path:
-    """Build the single-page HTML and print it to _build/pdf/book.pdf."""
-    jupyter_book(root, "singlehtml")
+    """Build the single-page HTML and print it to _build/pdf/book.pdf (unless nothing changed)."""
     pdf = root / "_build" / "pdf" / "book.pdf"
-    print_to_pdf(root / "_build" / "singlehtml" / f"{toc_root(root)}.html", pdf)
+    page = root / "_build" / "singlehtml" / f"{toc_root(root)}.html"
+    if build_if_changed(root, "singlehtml", page) or not pdf.exists():
+        print_to_pdf(page, pdf)
     return pdf
 
 

@@ -8,7 +8,6 @@ reproducibly and records the figure in ``figures/index.csv``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import tempfile
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 
 from cityatlas import history, maps, paths, style, timelines
 from cityatlas.data import Dataset
+from cityatlas.fingerprint import FIGURES_STAMP, figure_inputs_hash, figures_current
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
 FORMATS = ("png", "svg", "pdf")
@@ -240,35 +240,12 @@ def build(
         return [path for paths_ in results for path in paths_]
 
 
-INPUTS_FILE = ".inputs-sha256"
-#: The modules whose code decides what the figures look like.
-FIGURE_MODULES = (
-    "schema",
-    "data",
-    "history",
-    "geo",
-    "labels",
-    "style",
-    "maps",
-    "timelines",
-    "figures",
-)
-
-
-def inputs_hash(root: Path = paths.ROOT) -> str:
-    """A hash of what the figures are drawn from: the drawing modules and the clean data."""
-    digest = hashlib.sha256()
-    modules = [root / "cityatlas" / f"{name}.py" for name in FIGURE_MODULES]
-    for path in modules + sorted((root / "data" / "clean").glob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+INPUTS_FILE = FIGURES_STAMP
 
 
 def up_to_date(out_dir: Path = paths.FIGURES) -> bool:
     """Whether the figures in ``out_dir`` were drawn from today's inputs."""
-    stamp = out_dir / INPUTS_FILE
-    return stamp.exists() and stamp.read_text().strip() == inputs_hash()
+    return figures_current(out_dir)
 
 
 def build_all(
@@ -285,7 +262,7 @@ def build_all(
     written = build(specs, data, out_dir)
     write_index(specs, out_dir)
     if out_dir == paths.FIGURES:
-        write_atomically(out_dir / INPUTS_FILE, (inputs_hash() + "\n").encode())
+        write_atomically(out_dir / INPUTS_FILE, (figure_inputs_hash() + "\n").encode())
     keep = {p.name for p in written} | {"index.csv", INPUTS_FILE}
     for stale in out_dir.glob("fig-*"):
         if stale.name not in keep:

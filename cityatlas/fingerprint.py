@@ -1,0 +1,81 @@
+"""Content fingerprints of build inputs, so each build step can skip work it has already done.
+
+A step records the hash of its inputs (and of its outputs) in a stamp file; when both still
+match, the step does nothing. Content, not modification times: a fresh clone, where every
+file is new, rebuilds nothing that is already committed up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from cityatlas import paths
+
+FIGURES_STAMP = ".inputs-sha256"  # kept in figures/, committed: figures are committed too
+#: The modules whose code decides what the figures look like.
+FIGURE_MODULES = (
+    "schema",
+    "data",
+    "history",
+    "geo",
+    "labels",
+    "style",
+    "maps",
+    "timelines",
+    "figures",
+)
+DATA_MODULES = ("schema", "validate", "data")
+
+
+def files_hash(files: Iterable[Path], root: Path = paths.ROOT) -> str:
+    """A hash of the names and contents of ``files`` (missing files count as absent)."""
+    digest = hashlib.sha256()
+    for path in sorted({Path(f).resolve() for f in files}):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def tree(folder: Path, pattern: str = "*") -> list[Path]:
+    """Every file below ``folder`` matching ``pattern``."""
+    return [p for p in folder.rglob(pattern) if p.is_file()] if folder.exists() else []
+
+
+def modules(names: Iterable[str], root: Path = paths.ROOT) -> list[Path]:
+    """The source files of the named package modules."""
+    return [root / "cityatlas" / f"{name}.py" for name in names]
+
+
+def figure_inputs_hash(root: Path = paths.ROOT) -> str:
+    """What the figures are drawn from: the drawing modules and the clean data."""
+    return files_hash(modules(FIGURE_MODULES, root) + tree(root / "data" / "clean"), root)
+
+
+def book_sources(root: Path = paths.ROOT) -> list[Path]:
+    """Every file the HTML book is built from."""
+    files = [root / name for name in ("_config.yml", "_toc.yml", "intro.md", "references.bib")]
+    files += tree(root / "chapters") + tree(root / "_static") + tree(root / "_extra")
+    files += tree(root / "figures") + tree(root / "data" / "clean") + modules(("sphinxext",), root)
+    return [f for f in files if ".ipynb_checkpoints" not in f.parts]
+
+
+def figures_current(out_dir: Path = paths.FIGURES, root: Path = paths.ROOT) -> bool:
+    """Whether the figures in ``out_dir`` were drawn from today's inputs."""
+    stamp = out_dir / FIGURES_STAMP
+    return stamp.exists() and stamp.read_text().strip() == figure_inputs_hash(root)
+
+
+def is_current(name: str, digest: str, root: Path = paths.ROOT) -> bool:
+    """Whether the build step ``name`` last ran on inputs with this digest."""
+    stamp = root / "_build" / ".stamps" / name
+    return stamp.exists() and stamp.read_text().strip() == digest
+
+
+def record(name: str, digest: str, root: Path = paths.ROOT) -> None:
+    """Note that the build step ``name`` has run on inputs with this digest."""
+    folder = root / "_build" / ".stamps"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(digest + "\n")
