@@ -308,27 +308,21 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     return fig
 
 
+def control_handles(controllers: list[str]) -> list[Patch]:
+    """Legend entries: one patch per controller shown, and the partly-held hatch."""
+    hatch = Patch(
+        facecolor="#FFFFFF",
+        edgecolor=style.INK,
+        hatch="////",
+        linewidth=0.5,
+        label="partly held / contested",
+    )
+    return [style.controller_patch(c) for c in controllers] + [hatch]
+
+
 def controller_legend(ax: plt.Axes, controllers: list[str], loc: str = "lower right") -> None:
     """Legend of controller colours and the partly-held hatch."""
-    handles = [
-        Patch(
-            facecolor=style.controller_colour(c),
-            edgecolor=style.INK,
-            linewidth=0.5,
-            label=style.CONTROLLER_LABELS.en[c],
-        )
-        for c in controllers
-    ]
-    handles.append(
-        Patch(
-            facecolor="#FFFFFF",
-            edgecolor=style.INK,
-            hatch="////",
-            linewidth=0.5,
-            label="partly held / contested",
-        )
-    )
-    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
+    ax.legend(handles=control_handles(controllers), loc=loc, frameon=True, framealpha=0.9)
 
 
 def draw_control(
@@ -400,24 +394,7 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=7.5, loc="left")
     order = [c for c in style.CONTROLLER_COLOURS if c in controllers]
-    handles = [
-        Patch(
-            facecolor=style.controller_colour(c),
-            edgecolor=style.INK,
-            linewidth=0.5,
-            label=style.CONTROLLER_LABELS.en[c],
-        )
-        for c in order
-    ]
-    handles.append(
-        Patch(
-            facecolor="#FFFFFF",
-            edgecolor=style.INK,
-            hatch="////",
-            linewidth=0.5,
-            label="partly held / contested",
-        )
-    )
+    handles = control_handles(order)
     fig.legend(
         handles=handles,
         loc="lower center",

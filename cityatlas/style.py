@@ -7,6 +7,7 @@ every map, timeline and legend. Controllers and their labels come from the schem
 from __future__ import annotations
 
 import matplotlib as mpl
+from matplotlib.patches import Patch
 
 from cityatlas.schema import CONTROLLERS, STATUSES, labels
 
@@ -94,6 +95,16 @@ def apply() -> None:
 def controller_colour(controller: str) -> str:
     """The colour of a controller."""
     return CONTROLLER_COLOURS[controller]
+
+
+def controller_patch(controller: str, linewidth: float = 0.5) -> Patch:
+    """The legend patch of a controller: its colour, outlined in ink."""
+    return Patch(
+        facecolor=CONTROLLER_COLOURS[controller],
+        edgecolor=INK,
+        linewidth=linewidth,
+        label=CONTROLLER_LABELS.en[controller],
+    )
 
 
 def bilingual(english: str, arabic: str) -> str:

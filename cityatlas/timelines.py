@@ -99,15 +99,7 @@ def draw_periods(ax: plt.Axes, place: str, y: float, height: float, data: Datase
 
 def controller_handles(controllers: list[str], statuses: list[str]) -> list:
     """Legend entries for controllers, the statuses shown, and date uncertainty."""
-    handles = [
-        Patch(
-            facecolor=style.controller_colour(c),
-            edgecolor=style.INK,
-            linewidth=0.4,
-            label=style.CONTROLLER_LABELS.en[c],
-        )
-        for c in controllers
-    ]
+    handles = [style.controller_patch(c, linewidth=0.4) for c in controllers]
     handles += [
         Patch(
             facecolor="#FFFFFF",
