@@ -18,7 +18,6 @@ from pathlib import Path
 import cartopy
 import cartopy.crs as ccrs
 import numpy as np
-from pyproj import Geod
 
 cartopy.config["downloaders"] = {}  # never fetch Natural Earth: fail loudly instead
 
@@ -27,7 +26,6 @@ PROJECTION = ccrs.LambertConformal(
     central_longitude=41.0, central_latitude=34.0, standard_parallels=(30.0, 38.0)
 )
 GEODETIC = ccrs.PlateCarree()
-GEOD = Geod(ellps="WGS84")
 
 #: Towns on the banks of the two great rivers, upstream to downstream, used to trace them.
 RIVER_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
@@ -201,11 +199,6 @@ def shortest_path(graph: dict, start: tuple[float, float], end: tuple[float, flo
             if neighbour not in seen:
                 heapq.heappush(queue, (cost + length, neighbour, (*path, segment)))
     return []
-
-
-def geodesic_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Geodesic distance on the WGS 84 ellipsoid, in kilometres."""
-    return GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
 
 
 def extent_around(lon: float, lat: float, width_km: float) -> tuple[float, float, float, float]:

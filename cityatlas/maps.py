@@ -204,13 +204,9 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
     colours = [style.HIGHLIGHT if p == place else "#FFFFFF" for p in shown.index]
     sizes = [70 if p == place else 22 for p in shown.index]
     note = ""
-    if row["country"] == "Iraq" and place != "baghdad" and row["kind"] != "province":
-        distance = geo.geodesic_km(
-            float(row["lon"]),
-            float(row["lat"]),
-            float(places.loc["baghdad", "lon"]),
-            float(places.loc["baghdad", "lat"]),
-        )
+    distances = data.distances.set_index("place")
+    if place in distances.index:  # the pipeline derives the distance for every place in Iraq
+        distance = float(distances.loc[place, "geodesic_km"])
         (a, b) = xy(places.loc[[place, "baghdad"]])
         ax.plot(
             [a[0], b[0]],
