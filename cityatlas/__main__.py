@@ -1,4 +1,4 @@
-"""Command line: ``python -m cityatlas data|bib|figures|execute|html|pdf``."""
+"""Command line: ``python -m cityatlas data|bib|figures|execute|html|pdf|bench``."""
 
 from __future__ import annotations
 
@@ -63,19 +63,18 @@ def command_bib(args: argparse.Namespace) -> int:
 
 
 def command_figures(args: argparse.Namespace) -> int:
-    """Regenerate every figure of the book."""
-    from cityatlas.fingerprint import figures_current
+    """Write figures/index.csv (titles, captions, alt text, citations) and drop stale files.
 
-    if not args.force and figures_current():
-        print(f"figures in {paths.FIGURES} are up to date")
-        return 0
-    from cityatlas.figures import build_all
+    The figures themselves are drawn by the chapters' cells (``make chapters``).
+    """
+    from cityatlas.figures import remove_stale, write_index
 
-    written = build_all(force=args.force)
-    if written:
-        print(f"wrote {len(written)} figure files to {paths.FIGURES}")
-    else:
-        print(f"figures in {paths.FIGURES} are up to date")
+    path = write_index()
+    removed = remove_stale()
+    print(
+        f"wrote {shorter(path)}"
+        + (f"; removed {len(removed)} stale figure file(s)" if removed else "")
+    )
     return 0
 
 
@@ -130,9 +129,7 @@ def parser() -> argparse.ArgumentParser:
     bib.add_argument("--clean", default=str(paths.DATA_CLEAN))
     bib.add_argument("--out", default=str(paths.REFERENCES_BIB))
     bib.set_defaults(run=command_bib)
-    figs = sub.add_parser("figures", help=command_figures.__doc__)
-    figs.add_argument("--force", action="store_true", help="redraw even when up to date")
-    figs.set_defaults(run=command_figures)
+    sub.add_parser("figures", help=command_figures.__doc__).set_defaults(run=command_figures)
     execute = sub.add_parser("execute", help=command_execute.__doc__)
     execute.add_argument("--force", action="store_true", help="execute every chapter")
     execute.set_defaults(run=command_execute)

@@ -13,11 +13,9 @@ import re
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from cityatlas import figures, history, paths
+from cityatlas import history, paths
 from cityatlas.data import Dataset
 from cityatlas.schema import ALL_TABLES, ARTICLE_DATE, DATASET_VERSION, codes
-
-FIGURES_FROM_CHAPTER = "../figures"
 
 
 def arabic(text: str, block: bool = False) -> str:
@@ -32,44 +30,6 @@ ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+)*")
 def mark_arabic(text: str) -> str:
     """Wrap every run of Arabic words in an element marked as Arabic, right to left."""
     return ARABIC_RUN.sub(lambda m: arabic(m.group(0)), text)
-
-
-def figure(fig_id: str, data: Dataset | None = None) -> Markdown:
-    """A numbered figure with caption, alt text, a 'cite this figure' line and file links."""
-    spec = figures.spec(fig_id, data)
-    base = f"{FIGURES_FROM_CHAPTER}/{fig_id}"
-    links = " · ".join(f"{{download}}`{fmt.upper()} <{base}.{fmt}>`" for fmt in figures.FORMATS)
-    text = f"""
-```{{figure}} {base}.png
-:name: {fig_id}
-:alt: {spec.alt}
-:width: 100%
-
-{mark_arabic(spec.caption)} *Cite this figure:* {spec.citation()} Files: {links}.
-```
-"""
-    return Markdown(text)
-
-
-def _date_text(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
-    if precision == "day":
-        return f"{start:%-d %B %Y}"
-    if precision in ("month",):
-        return f"{start:%B %Y}"
-    if precision == "year":
-        return f"{start:%Y}"
-    return f"{start:%-d %B} to {end:%-d %B %Y}"
-
-
-def held_text(place: str, data: Dataset) -> str:
-    """When IS held the place, in words."""
-    periods = history.periods_of(place, data)
-    spans = []
-    for p in periods[periods["controller"] == "is"].itertuples():
-        end = f"{p.end:%-d %B %Y}" if not pd.isna(p.end) else "the end of 2017"
-        how = "" if p.status == "held" else f" ({p.status.replace('_', ' ')})"
-        spans.append(f"{p.start:%-d %B %Y} to {end}{how}")
-    return "; ".join(spans) if spans else "never wholly"
 
 
 def key_facts(place: str, data: Dataset | None = None) -> HTML:
@@ -110,7 +70,7 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
                 f"{claimed}{float(d['geodesic_km']):.0f} km geodesic, computed from the coordinates",
             )
         )
-    facts.append(("Held by the Islamic State group", html.escape(held_text(place, data))))
+    facts.append(("Held by the Islamic State group", html.escape(history.held_text(place, data))))
     rows = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in facts)
     return HTML(
         f"<table class='key-facts'><caption>Key facts</caption><tbody>{rows}</tbody></table>"
@@ -138,7 +98,7 @@ def events_table(place: str, data: Dataset | None = None) -> HTML:
     events = history.events_of(place, data)
     body = []
     for e in events.itertuples():
-        date = _date_text(e.date_start, e.date_end, e.date_precision)
+        date = history.date_text(e.date_start, e.date_end, e.date_precision)
         dispute = f"<br><em>Sources differ:</em> {html.escape(e.dispute)}" if e.dispute else ""
         body.append(
             f"<tr><td>{date}</td><td>{html.escape(str(e.event_type).replace('_', ' '))}</td>"

@@ -47,48 +47,67 @@ class BuildError(Exception):
     """A build step failed; the message says which and why, in one line."""
 
 
+#: Package modules a chapter's kernel never imports: changing them re-executes nothing.
+NOT_IN_KERNEL = ("__main__", "bench", "build", "sphinxext")
+
+
 def code_files(root: Path) -> list[Path]:
-    """The package sources: every chapter's outputs may depend on them."""
-    return sorted((root / "cityatlas").glob("*.py"))
+    """The package sources and templates a chapter's outputs may depend on."""
+    modules = [p for p in (root / "cityatlas").glob("*.py") if p.stem not in NOT_IN_KERNEL]
+    return sorted(modules)
 
 
-def data_files(root: Path) -> list[Path]:
-    """The clean data files and the figure index: what a chapter about everything depends on."""
-    files = sorted(p for p in (root / "data" / "clean").glob("*") if p.is_file())
-    return files + sorted((root / "figures").glob("index.csv"))
+def rows(path: Path, keep=None, columns: list[str] | None = None) -> list[list[str]]:
+    """The rows of a CSV file (those for which ``keep(row)`` is true), header first.
 
-
-def rows(path: Path, keep) -> list[list[str]]:
-    """The rows of a CSV file for which ``keep(row)`` is true, header first."""
+    With ``columns``, only those columns are kept, so edits to other columns do not count.
+    """
     if not path.exists():
         return []
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        return [list(reader.fieldnames or [])] + [list(r.values()) for r in reader if keep(r)]
+        names = columns or list(reader.fieldnames or [])
+        return [names] + [[r[c] for c in names] for r in reader if keep is None or keep(r)]
 
 
-def place_fingerprint(root: Path, place: str) -> bytes:
-    """Only the data one place's chapter shows: its rows, the sources they cite, its figures."""
+def place_fingerprint(root: Path, place: str) -> list:
+    """Only the data one place's chapter shows: its rows, the sources they cite, the places."""
     clean = root / "data" / "clean"
     parts: list[list[list[str]]] = [
-        rows(clean / "places.csv", lambda r: r["id"] == place),
+        rows(clean / "places.csv"),
         rows(clean / "events.csv", lambda r: r["place"] == place),
         rows(clean / "control_periods.csv", lambda r: r["place"] == place),
         rows(clean / "claims.csv", lambda r: r["place"] == place),
         rows(clean / "distances.csv", lambda r: r["place"] == place),
-        rows(root / "figures" / "index.csv", lambda r: r["id"].startswith(f"fig-{place}-")),
+        rows(clean / "measures.csv", lambda r: r["place"] == place),
     ]
-    cited = {
-        s for table in (parts[1], parts[3]) for row in table[1:] for s in source_ids(table[0], row)
-    }
+    cited = {s for table in parts[1:] for row in table[1:] for s in source_ids(table[0], row)}
     parts.append(rows(clean / "sources.csv", lambda r: r["id"] in cited))
-    package = clean / "datapackage.json"
-    version = json.loads(package.read_text(encoding="utf-8"))["version"] if package.exists() else ""
-    return json.dumps([version, parts], ensure_ascii=False).encode()
+    return parts
+
+
+def reads_fingerprint(root: Path, reads: list[str]) -> list:
+    """The data a chapter declares it reads (notebook metadata ``cityatlas.reads``).
+
+    Each entry is a clean table (``"claims"``), a table with only some columns
+    (``"events:id,place,date_start"``), a raw file (``"raw:source-article.ar.txt"``), or
+    ``"files"`` for the names of the clean files.
+    """
+    clean = root / "data" / "clean"
+    parts: list = []
+    for entry in reads:
+        kind, _, detail = entry.partition(":")
+        if kind == "raw":
+            parts.append((root / "data" / "raw" / detail).read_text(encoding="utf-8"))
+        elif kind == "files":
+            parts.append(sorted(p.name for p in clean.iterdir() if p.is_file()))
+        else:
+            parts.append(rows(clean / f"{kind}.csv", columns=detail.split(",") if detail else None))
+    return parts
 
 
 def source_ids(header: list[str], row: list[str]) -> list[str]:
-    """The source ids a row of events or claims cites."""
+    """The source ids a row of events, claims or measures cites."""
     return [s for s in row[header.index("sources")].split(";") if s] if "sources" in header else []
 
 
@@ -97,20 +116,29 @@ def code_of(notebook: nbformat.NotebookNode) -> str:
     return "\n\x00\n".join(c.source for c in notebook.cells if c.cell_type == "code")
 
 
+def dataset_version(root: Path) -> str:
+    """The version of the clean dataset."""
+    package = root / "data" / "clean" / "datapackage.json"
+    return json.loads(package.read_text(encoding="utf-8"))["version"] if package.exists() else ""
+
+
 def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
     """A hash of a chapter's code and of everything its outputs may depend on.
 
-    A city chapter (metadata ``cityatlas.place``) depends on its own place's rows only, so
-    changing one event re-executes only the chapters that show it.
+    A city chapter (metadata ``cityatlas.place``) depends on its own place's rows only; any
+    other chapter on the data it declares in ``cityatlas.reads``. So changing one event's
+    summary re-executes only the chapter of its place.
     """
     digest = hashlib.sha256(code_of(notebook).encode())
-    place = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {}).get("place")
-    files = code_files(root) + ([] if place else data_files(root))
-    for path in files:
+    meta = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {})
+    for path in code_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    if place:
-        digest.update(place_fingerprint(root, place))
+    if meta.get("place"):
+        data = place_fingerprint(root, meta["place"])
+    else:
+        data = reads_fingerprint(root, list(meta.get("reads", [])))
+    digest.update(json.dumps([dataset_version(root), data], ensure_ascii=False).encode())
     return digest.hexdigest()
 
 

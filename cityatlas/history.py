@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cityatlas.data import Dataset, load
-from cityatlas.schema import STUDY_END, STUDY_START
+from cityatlas.schema import STATUSES, STUDY_END, STUDY_START
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,60 @@ def held_by_is_monthly(data: Dataset | None = None) -> pd.DataFrame:
         partly = sum(s.controller == "is" and s.status != "held" for s in states)
         rows.append({"month": month, "held": held, "partly_held": partly})
     return pd.DataFrame(rows)
+
+
+def date_text(
+    start: pd.Timestamp | str,
+    end: pd.Timestamp | str | None = None,
+    precision: str = "day",
+    short: bool = False,
+) -> str:
+    """A date or date range in words, exactly as precise as it is known.
+
+    ``precision`` is a date precision of the schema: day, days, week, month or year. A range
+    (days, week) runs from ``start`` to ``end``; month and year print no day.
+    """
+    start = pd.Timestamp(start)
+    end = start if end is None or pd.isna(end) else pd.Timestamp(end)
+    month = "%b" if short else "%B"
+    if precision == "year":
+        return f"{start:%Y}"
+    if precision == "month":
+        return start.strftime(f"{month} %Y")
+    if precision == "day" or start == end:
+        return start.strftime(f"%-d {month} %Y")
+    if start.year != end.year:
+        return f"{start.strftime(f'%-d {month} %Y')}–{end.strftime(f'%-d {month} %Y')}"
+    if start.month != end.month:
+        return f"{start.strftime(f'%-d {month}')}–{end.strftime(f'%-d {month} %Y')}"
+    return f"{start:%-d}–{end.strftime(f'%-d {month} %Y')}"
+
+
+def event_date_text(event_id: str, data: Dataset | None = None, short: bool = False) -> str:
+    """The date of an event, by id, as precise as it is known."""
+    data = dataset(data)
+    events = data.events.set_index("id")
+    if event_id not in events.index:
+        raise ValueError(f"event={event_id!r} is not in the dataset")
+    e = events.loc[event_id]
+    return date_text(e["date_start"], e["date_end"], e["date_precision"], short=short)
+
+
+def held_text(place: str, data: Dataset | None = None) -> str:
+    """When IS held the place, in words, each period from its starting to its ending event."""
+    data = dataset(data)
+    periods = periods_of(place, data)
+    spans = []
+    for p in periods[periods["controller"] == "is"].itertuples():
+        begin = event_date_text(p.start_event, data)
+        end = (
+            event_date_text(p.end_event, data)
+            if isinstance(p.end_event, str) and p.end_event
+            else "the end of 2017"
+        )
+        how = "" if p.status == "held" else f" ({STATUS_WORDS.get(p.status, p.status)})"
+        spans.append(f"{begin} to {end}{how}")
+    return "; ".join(spans) if spans else "never"
+
+
+STATUS_WORDS = {v.code: v.en for v in STATUSES}

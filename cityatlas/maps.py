@@ -41,27 +41,49 @@ def draw_basemap(
     resolution: str = "i",
     label_rivers: bool = True,
 ) -> None:
-    """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named."""
+    """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named.
+
+    Every layer is clipped to the map (with a small margin) and simplified to the size of one
+    output pixel before it is drawn, so the vector files hold only what can be seen.
+    """
     base = geo.basemap(resolution)
     ax.set_extent(extent, crs=geo.PROJECTION)
-    ax.add_collection(PolyCollection(base.land, facecolors=style.LAND, edgecolors="none", zorder=1))
+    tolerance = pixel_size(ax, extent)
+
+    def lines(layer: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        return geo.clip_lines(layer, extent, tolerance)
+
+    land = geo.clip_polygons(base.land, extent, tolerance)
+    lakes = geo.clip_polygons(base.lakes, extent, tolerance)
+    ax.add_collection(PolyCollection(land, facecolors=style.LAND, edgecolors="none", zorder=1))
+    ax.add_collection(PolyCollection(lakes, facecolors=style.WATER, edgecolors="none", zorder=1.1))
     ax.add_collection(
-        PolyCollection(base.lakes, facecolors=style.WATER, edgecolors="none", zorder=1.1)
-    )
-    ax.add_collection(
-        LineCollection(base.rivers, colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2)
+        LineCollection(
+            lines(base.rivers), colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2
+        )
     )
     ax.add_collection(
         LineCollection(
-            base.borders, colors=style.BORDER, linewidths=0.7, linestyles=(0, (4, 2)), zorder=1.3
+            lines(base.borders),
+            colors=style.BORDER,
+            linewidths=0.7,
+            linestyles=(0, (4, 2)),
+            zorder=1.3,
         )
     )
-    for name, lines in base.major_rivers.items():
+    for name, course in base.major_rivers.items():
+        visible = lines(course)
         ax.add_collection(
-            LineCollection(lines, colors=style.MAJOR_RIVER, linewidths=1.3, zorder=1.4)
+            LineCollection(visible, colors=style.MAJOR_RIVER, linewidths=1.3, zorder=1.4)
         )
-        if label_rivers:
-            label_river(ax, name, lines, extent)
+        if label_rivers and visible:
+            label_river(ax, name, visible, extent)
+
+
+def pixel_size(ax: plt.Axes, extent: tuple[float, float, float, float]) -> float:
+    """The width of one printed pixel (at the book's DPI) in map metres."""
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    return (extent[1] - extent[0]) / (width_in * style.DPI)
 
 
 def label_river(
@@ -271,12 +293,18 @@ def nearby(place: str, data: Dataset, extent: tuple[float, float, float, float])
     return places[chosen | (places["id"] == place)]
 
 
+def close_up_extent(place: str, data: Dataset) -> tuple[float, float, float, float]:
+    """The extent of a place's close-up map, CLOSE_UP_KM across, centred on it."""
+    row = history.check_place(place, data)
+    return geo.extent_around(float(row["lon"]), float(row["lat"]), CLOSE_UP_KM)
+
+
 def city_map(place: str, data: Dataset | None = None) -> Figure:
     """A close-up about 220 km across: the place, related places and the great rivers."""
     data = history.dataset(data)
     row = history.check_place(place, data)
     fig, ax = new_map(style.FULL_WIDTH_IN * 0.62, 4.0)
-    extent = geo.extent_around(float(row["lon"]), float(row["lat"]), CLOSE_UP_KM)
+    extent = close_up_extent(place, data)
     draw_basemap(ax, extent, "h")
     shown = nearby(place, data, extent)
     colours, sizes = [], []
@@ -309,7 +337,7 @@ def control_handles(controllers: list[str]) -> list[Patch]:
     hatch = Patch(
         facecolor="#FFFFFF",
         edgecolor=style.INK,
-        hatch="////",
+        hatch=style.STATUS_HATCHES["partly_held"],
         linewidth=0.5,
         label="partly held / contested",
     )
@@ -329,7 +357,7 @@ def draw_control(
     states = [history.state_at(p, date, data) for p in subjects["id"]]
     points = xy(subjects)
     for (x, y), state in zip(points, states, strict=True):
-        hatch = "" if state.status == "held" else "//////"
+        hatch = style.STATUS_HATCHES[state.status]
         ax.scatter(
             [x],
             [y],

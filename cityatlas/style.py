@@ -23,9 +23,9 @@ CONTROLLER_COLOURS: dict[str, str] = {
 }
 STATUS_HATCHES: dict[str, str] = {
     "held": "",
-    "partly_held": "////",
-    "besieged": "....",
-    "contested": "xxxx",
+    "partly_held": "///",
+    "besieged": "..",
+    "contested": "xx",
 }
 
 CONTROLLER_LABELS = labels(CONTROLLERS)

@@ -127,19 +127,6 @@ def controllers_in(places: list[str], data: Dataset) -> list[str]:
     return [c for c in style.CONTROLLER_COLOURS if c in seen]
 
 
-def event_date_text(event) -> str:
-    """An event's date as the timeline prints it, as precise as it is known."""
-    if event.date_precision == "day":
-        return f"{event.date_start:%-d %b %Y}"
-    if event.date_precision in ("month", "year"):
-        return (
-            f"{event.date_start:%b %Y}"
-            if event.date_precision == "month"
-            else f"{event.date_start:%Y}"
-        )
-    return f"{event.date_start:%-d}–{event.date_end:%-d %b %Y}"
-
-
 def place_event_label(
     ax: plt.Axes, renderer, when: pd.Timestamp, label: str, levels: list[list], obstacles: list
 ) -> None:
@@ -224,7 +211,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
             zorder=3,
         )
         ax.plot([event.date_start], [0.32], marker="o", markersize=3, color=style.INK, zorder=3)
-        label = f"{event_date_text(event)}\n{EVENT_LABELS.en[event.event_type]}"
+        label = f"{history.date_text(event.date_start, event.date_end, event.date_precision, short=True)}\n{EVENT_LABELS.en[event.event_type]}"
         place_event_label(ax, renderer, event.date_start, label, levels, obstacles)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
@@ -292,7 +279,7 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
         align="edge",
         color="#FFFFFF",
         edgecolor=style.controller_colour("is"),
-        hatch="////",
+        hatch=style.STATUS_HATCHES["partly_held"],
         linewidth=0.5,
         label="partly held by IS",
         zorder=2,
@@ -308,7 +295,7 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
             Patch(
                 facecolor="#FFFFFF",
                 edgecolor=style.controller_colour("is"),
-                hatch="////",
+                hatch=style.STATUS_HATCHES["partly_held"],
                 label="partly held by IS",
             ),
             Line2D(

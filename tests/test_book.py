@@ -36,8 +36,89 @@ def test_city_chapters_share_one_shape(root: Path, data) -> None:
     for place in history.subject_places(data):
         nb = nbformat.read(root / "chapters" / f"{place}.ipynb", as_version=4)
         shapes.add(tuple(c.cell_type for c in nb.cells))
-        assert nb.cells[1].source.startswith("from cityatlas import book")
+        assert nb.cells[1].source.startswith("from cityatlas import book, figures")
+        assert f'PLACE = "{place}"' in nb.cells[1].source
+        assert nb.metadata["cityatlas"]["place"] == place
     assert len(shapes) == 1
+
+
+RAW_MYST = re.compile(r"\{(cite|numref|download|doc|ref|glue)[:}]|```\{figure\}")
+
+
+def image_outputs(nb) -> list[dict]:
+    """The image outputs of a notebook's code cells."""
+    return [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
+
+
+def text_outputs(nb) -> list[str]:
+    """Every text an output of the notebook shows (plain, Markdown, HTML, streams)."""
+    texts = []
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            texts.append(o.get("text", ""))
+            for mime in ("text/plain", "text/markdown", "text/html"):
+                texts.append(o.get("data", {}).get(mime, ""))
+    return texts
+
+
+def test_city_chapters_store_their_figures_as_images_and_no_raw_markup(root: Path, data) -> None:
+    for place in history.subject_places(data):
+        nb = nbformat.read(root / "chapters" / f"{place}.ipynb", as_version=4)
+        assert len(image_outputs(nb)) >= 3, place
+        for text in text_outputs(nb):
+            assert not RAW_MYST.search(text), f"{place}: raw MyST in an output: {text[:80]}"
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert not any(o.get("output_type") == "error" for o in outputs), place
+
+
+def test_every_book_figure_is_drawn_by_exactly_one_chapter_cell(root: Path, data) -> None:
+    from cityatlas import figures
+
+    shown = []
+    for path in build.chapter_notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        for output in image_outputs(nb):
+            fig_id = output.get("metadata", {}).get("cityatlas", {}).get("figure")
+            if fig_id:
+                shown.append(fig_id)
+    assert sorted(shown) == sorted(figures.figure_ids(data))
+
+
+@pytest.mark.slow
+def test_a_city_chapter_reruns_outside_the_book_build(
+    root: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """As a reader reruns it: a copy of the chapter, executed by nbclient, draws its figures."""
+    chapter = tmp_path / "chapters" / "kobani.ipynb"
+    chapter.parent.mkdir()
+    nb = nbformat.read(root / "chapters" / "kobani.ipynb", as_version=4)
+    sentence = "A sentence a reader added to the chapter."
+    nb.cells[0].source += "\n\n" + sentence
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, chapter)
+    out = tmp_path / "figures"
+    monkeypatch.setenv("CITYATLAS_FIGURES", str(out))
+    build.execute_notebook(chapter, root)
+    rerun = nbformat.read(chapter, as_version=4)
+    assert sentence in rerun.cells[0].source
+    assert len(image_outputs(rerun)) >= 3
+    assert not any(RAW_MYST.search(t) for t in text_outputs(rerun))
+    written = sorted(p.name for p in out.glob("fig-*"))
+    assert written == sorted(
+        f"fig-kobani-{k}.{f}"
+        for k in ("locator", "city", "timeline")
+        for f in ("pdf", "png", "svg")
+    )
+    for name in written:
+        assert (out / name).read_bytes() == (root / "figures" / name).read_bytes(), name
 
 
 def html_pages(root: Path) -> list[Path]:
@@ -52,10 +133,11 @@ def html_pages(root: Path) -> list[Path]:
 def test_every_city_page_shows_three_figures_and_the_events_table(root: Path, data) -> None:
     for place in history.subject_places(data):
         page = (root / "_build" / "html" / "chapters" / f"{place}.html").read_text(encoding="utf-8")
-        assert len(re.findall(r"<img[^>]+fig-" + place, page)) >= 3, place
         assert "class='events'" in page and "Key facts" in page
         for kind in ("locator", "city", "timeline"):
-            assert f'id="fig-{place}-{kind}"' in page
+            figure = re.search(rf'<figure[^>]+id="fig-{place}-{kind}">(.*?)</figure>', page, re.S)
+            assert figure, f"fig-{place}-{kind}"
+            assert "<img" in figure.group(1) and "Cite this figure" in figure.group(1)
 
 
 def test_arabic_is_marked_as_arabic_right_to_left(root: Path) -> None:

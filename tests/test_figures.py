@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from pathlib import Path
 
 import matplotlib
@@ -141,9 +142,9 @@ def test_index_lists_every_figure_with_caption_alt_and_citation(root: Path, data
     with open(root / "figures" / "index.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     ids = [r["id"] for r in rows]
-    assert ids == [s.id for s in figures.figure_specs(data)]
-    for place in history.places_with_events(data):
-        for kind in ("locator", "city", "timeline"):
+    assert ids == figures.figure_ids(data) == [s.id for s in figures.figure_specs(data)]
+    for place in history.subject_places(data):
+        for kind in figures.PLACE_KINDS:
             assert f"fig-{place}-{kind}" in ids
     for row in rows:
         assert row["caption"] and row["alt"] and row["id"] in row["citation"]
@@ -151,20 +152,75 @@ def test_index_lists_every_figure_with_caption_alt_and_citation(root: Path, data
             assert (root / "figures" / row[fmt]).exists()
 
 
-def test_regenerated_figures_are_byte_identical_to_the_committed_ones(
+def test_index_is_what_the_captions_file_gives_today(root: Path, tmp_path: Path, data) -> None:
+    figures.write_index(data, tmp_path)
+    assert (tmp_path / "index.csv").read_bytes() == (root / "figures" / "index.csv").read_bytes(), (
+        "figures/index.csv is stale: run `make figures`"
+    )
+
+
+def test_figure_folder_holds_exactly_the_books_figures(root: Path, data) -> None:
+    on_disk = sorted(p.name for p in (root / "figures").glob("fig-*"))
+    expected = sorted(f"{i}.{fmt}" for i in figures.figure_ids(data) for fmt in figures.FORMATS)
+    assert on_disk == expected
+
+
+def test_redrawn_figures_are_byte_identical_to_the_committed_ones(
     root: Path, tmp_path: Path, data
 ) -> None:
-    figures.build_all(data, tmp_path)
-    committed = sorted(
-        p.name for p in (root / "figures").iterdir() if p.name != figures.INPUTS_FILE
-    )
-    assert sorted(p.name for p in tmp_path.iterdir()) == committed
-    for name in committed:
-        assert (tmp_path / name).read_bytes() == (root / "figures" / name).read_bytes(), name
+    for spec in figures.figure_specs(data):
+        fig = spec.draw(data)
+        figures.save_figure(fig, spec.id, tmp_path)
+        plt.close(fig)
+        for fmt in figures.FORMATS:
+            name = f"{spec.id}.{fmt}"
+            assert (tmp_path / name).read_bytes() == (root / "figures" / name).read_bytes(), (
+                f"{name} differs from what the code draws today: run `make chapters`"
+            )
 
 
-def test_committed_figures_were_drawn_from_todays_inputs() -> None:
-    assert figures.up_to_date(), "figures are stale: run `make figures`"
+MAX_VECTOR_BYTES = 500_000
+MAX_FIGURES_BYTES = 25_000_000
+
+
+def test_vector_files_are_small_enough_for_a_journal(root: Path) -> None:
+    files = sorted((root / "figures").glob("fig-*"))
+    for path in files:
+        if path.suffix in (".svg", ".pdf"):
+            assert path.stat().st_size <= MAX_VECTOR_BYTES, (
+                f"{path.name}: {path.stat().st_size} bytes"
+            )
+    assert sum(p.stat().st_size for p in files) <= MAX_FIGURES_BYTES
+
+
+def test_pdf_figures_embed_their_fonts(root: Path) -> None:
+    for path in sorted((root / "figures").glob("fig-*.pdf")):
+        listing = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
+        assert listing, f"{path.name} has no text"
+        for line in listing:
+            assert line.split()[-5] == "yes", f"{path.name}: font not embedded: {line}"
+
+
+def test_showing_a_figure_saves_its_files_and_index_row(tmp_path: Path, data) -> None:
+    shown = figures.show(figures.place_spec("city", "tikrit", data), data, tmp_path)
+    bundle, metadata = shown._repr_mimebundle_()
+    assert bundle["image/png"] and metadata == {"cityatlas": {"figure": "fig-tikrit-city"}}
+    assert sorted(p.name for p in tmp_path.glob("fig-*")) == [
+        f"fig-tikrit-city.{fmt}" for fmt in sorted(figures.FORMATS)
+    ]
+    assert figures.read_index(tmp_path)["fig-tikrit-city"]["title"] == "Tikrit and its surroundings"
+
+
+def test_a_reader_may_draw_another_date_without_touching_the_books_files(
+    tmp_path: Path, data
+) -> None:
+    shown = figures.show(figures.overview_spec("map", data, date="2016-06-01"), data, tmp_path)
+    bundle, metadata = shown._repr_mimebundle_()
+    assert bundle["image/png"] and metadata == {}
+    assert "fig-overview-map-2016-06-01" in bundle["text/plain"]
+    assert list(tmp_path.iterdir()) == []
 
 
 PAGE_BACKGROUND = "#FFFFFF"
