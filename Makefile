@@ -59,8 +59,12 @@ format: env ## Format the code and notebooks with ruff
 	$(VENV)/bin/ruff format cityatlas tests chapters scripts
 	$(VENV)/bin/ruff check --fix cityatlas tests chapters scripts
 
-lab: env ## Open the chapters in JupyterLab to rerun them
-	$(VENV)/bin/jupyter lab chapters
+# Offline: no news or update checks; as root (containers) JupyterLab needs --allow-root.
+LAB_FLAGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+LAB_FLAGS += $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+lab: env ## Open the chapters in JupyterLab to rerun them (offline)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=chapters $(LAB_FLAGS)
 
 bench: env sysdeps ## Measure cold and incremental builds on a scratch copy, write BENCHMARKS.md
 	$(PY) -m cityatlas bench

@@ -59,7 +59,7 @@ def build(repo: Path, force: bool = False) -> tuple[float, dict[str, str]]:
     total, outputs = 0.0, {}
     for step in (
         ("data",),
-        ("figures", "--force") if force else ("figures",),
+        ("figures",),
         ("execute", "--force") if force else ("execute",),
         ("html",),
     ):
@@ -88,9 +88,34 @@ def edit_one_event(repo: Path) -> None:
     """Reword the summary of one Tikrit event in data/raw."""
     path = repo / "data" / "raw" / "events.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("the day after Mosul.", "the day after Mosul fell.", 1), encoding="utf-8"
-    )
+    edited = text.replace("the day after Mosul.", "the day after Mosul fell.", 1)
+    if edited == text:
+        raise RuntimeError("benchmark: the Tikrit event to reword was not found in events.csv")
+    path.write_text(edited, encoding="utf-8")
+
+
+def move_one_event(repo: Path) -> None:
+    """Move the Tikrit recapture announcement by a day in data/raw (a change of control dates)."""
+    import csv
+    import io
+
+    path = repo / "data" / "raw" / "events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = rows[0]
+    start, end = header.index("date_start"), header.index("date_end")
+    row = next(r for r in rows[1:] if r[header.index("place")] == "tikrit" and "recaptured" in r[0])
+    for column in (start, end):
+        row[column] = (dt.date.fromisoformat(row[column]) + dt.timedelta(days=1)).isoformat()
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def edit_caption(repo: Path) -> None:
+    """Reword the caption template of the city maps (no figure needs redrawing)."""
+    path = repo / "cityatlas" / "templates" / "captions.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("figure in its story", "appear in its story", 1), encoding="utf-8")
 
 
 def figure_costs(repo: Path) -> dict[str, float]:
@@ -256,6 +281,10 @@ def main(root: Path = paths.ROOT) -> int:
         text_edit, out_text = build(repo)
         edit_one_event(repo)
         event_edit, out_event = build(repo)
+        move_one_event(repo)
+        event_move, out_move = build(repo)
+        edit_caption(repo)
+        caption_edit, out_caption = build(repo)
         peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         costs = figure_costs(repo)
         weights = page_weights(repo)
@@ -268,7 +297,7 @@ def main(root: Path = paths.ROOT) -> int:
     for fig_id, seconds in costs.items():
         kinds.setdefault(fig_id.rsplit("-", 1)[-1], []).append(seconds)
     rows = [
-        ("Cold build (data, all figures, all chapters, HTML)", f"{cold:.1f} s", ""),
+        ("Cold build (data, every chapter and figure forced, HTML)", f"{cold:.1f} s", ""),
         (
             "Rebuild, nothing changed",
             f"{unchanged:.1f} s",
@@ -280,9 +309,19 @@ def main(root: Path = paths.ROOT) -> int:
             f"{text_edit / cold:.1%} of cold (target ≤ 15%); chapters executed: {executed_count(out_text)}",
         ),
         (
-            "Rebuild after changing one event",
+            "Rebuild after rewording one event's summary",
             f"{event_edit:.1f} s",
-            f"{event_edit / cold:.1%} of cold; chapters executed: {executed_count(out_event)}",
+            f"{event_edit / cold:.1%} of cold (target ≤ 15%); chapters executed: {executed_count(out_event)}",
+        ),
+        (
+            "Rebuild after moving one event by a day",
+            f"{event_move:.1f} s",
+            f"{event_move / cold:.1%} of cold (target ≤ 35%); chapters executed: {executed_count(out_move)}",
+        ),
+        (
+            "Rebuild after editing a caption",
+            f"{caption_edit:.1f} s",
+            f"{caption_edit / cold:.1%} of cold; chapters executed: {executed_count(out_caption)}",
         ),
         (
             "Sum of figure render-and-save times",

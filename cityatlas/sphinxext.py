@@ -124,6 +124,7 @@ def add_figure_metadata(app, docname: str, source: list[str]) -> None:
     notebook = json.loads(source[0])
     if caption_figures(notebook, figure_index(), docname):
         source[0] = json.dumps(notebook, ensure_ascii=False)
+        app.env.note_dependency(str(paths.FIGURE_INDEX))  # re-read the page when a caption changes
 
 
 def setup(app) -> dict:
