@@ -20,6 +20,7 @@ from pyproj import Geod
 from cityatlas import paths
 from cityatlas.schema import (
     ALL_TABLES,
+    CONTROL_EVENT_TYPES,
     CONTROL_PERIODS,
     DATASET_VERSION,
     DISTANCES,
@@ -50,10 +51,22 @@ def sort_events(events: pd.DataFrame) -> pd.DataFrame:
     return events.sort_values(["place", "date_start", "id"], kind="stable").reset_index(drop=True)
 
 
+def sort_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """Measures grouped by place and quantity, then by period and id."""
+    return measures.sort_values(
+        ["place", "quantity", "date_start", "date_end", "id"], kind="stable"
+    ).reset_index(drop=True)
+
+
 def derive_control_periods(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per unbroken period of (controller, status) per place, from the events."""
+    """One row per unbroken period of (controller, status) per place.
+
+    Only events of the types that change control (:data:`~cityatlas.schema.CONTROL_EVENT_TYPES`)
+    are read; massacres, declarations, strikes and the other events never open a period.
+    """
     rows = []
-    for place, group in sort_events(events).groupby("place", sort=True):
+    control = events[events["event_type"].isin(CONTROL_EVENT_TYPES)]
+    for place, group in sort_events(control).groupby("place", sort=True):
         current: dict[str, str] | None = None
         for event in group.to_dict("records"):
             state = (event["controller_after"], event["status_after"])
@@ -205,7 +218,7 @@ def datapackage(tables: list[Table]) -> dict:
         "name": "cityatlas",
         "title": "cityatlas: cities held by the Islamic State group in Iraq and Syria, 2014-2017",
         "version": DATASET_VERSION,
-        "description": "Places, dated events, control periods and checked claims, each row traced to a cited source. The places are also given as GeoJSON points in places.geojson beside this file.",
+        "description": "Places, dated events, measures (population, displacement, deaths, destruction), control periods and checked claims, each row traced to a cited source. The places are also given as GeoJSON points in places.geojson beside this file.",
         "licenses": [
             {
                 "name": "CC-BY-4.0",
@@ -239,6 +252,7 @@ def build_clean(raw_dir: Path) -> dict[str, pd.DataFrame]:
     clean["places"] = clean["places"].sort_values("id", kind="stable").reset_index(drop=True)
     clean["sources"] = clean["sources"].sort_values("id", kind="stable").reset_index(drop=True)
     clean["claims"] = clean["claims"].sort_values("id", kind="stable").reset_index(drop=True)
+    clean["measures"] = sort_measures(clean["measures"])
     clean["control_periods"] = derive_control_periods(clean["events"])
     clean["distances"] = derive_distances(clean["places"], clean["claims"])
     return clean
@@ -288,6 +302,7 @@ class Dataset:
     sources: pd.DataFrame
     places: pd.DataFrame
     events: pd.DataFrame
+    measures: pd.DataFrame
     claims: pd.DataFrame
     control_periods: pd.DataFrame
     distances: pd.DataFrame

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DATASET_VERSION = "0.1.0"
+DATASET_VERSION = "0.2.0"
 
 REGION_LON = (34.0, 50.0)
 REGION_LAT = (28.0, 39.0)
@@ -26,6 +26,7 @@ class Value:
     en: str
     ar: str
     meaning: str = ""
+    changes_control: bool = False  # event types only: may hand the place to another controller
 
 
 def codes(values: tuple[Value, ...]) -> tuple[str, ...]:
@@ -96,27 +97,172 @@ STATUSES: tuple[Value, ...] = (
 )
 
 EVENT_TYPES: tuple[Value, ...] = (
-    Value("attack_begins", "attack begins", "بدء الهجوم", "an armed attack on the place starts"),
-    Value("captured", "captured", "سيطرة", "an attacker takes control of the place"),
+    # Types that change control: only these open and close control periods.
     Value(
-        "partly_captured", "partly captured", "سيطرة جزئية", "an attacker takes part of the place"
+        "attack_begins",
+        "attack begins",
+        "بدء الهجوم",
+        "an armed attack on the place starts; the place may become contested",
+        changes_control=True,
     ),
-    Value("besieged", "besieged", "حصار", "the place, or a garrison in it, is encircled"),
-    Value("siege_broken", "siege broken", "كسر الحصار", "a siege is lifted"),
+    Value(
+        "captured",
+        "captured",
+        "سيطرة",
+        "an attacker takes control of the place",
+        changes_control=True,
+    ),
+    Value(
+        "partly_captured",
+        "partly captured",
+        "سيطرة جزئية",
+        "an attacker takes part of the place",
+        changes_control=True,
+    ),
+    Value(
+        "besieged",
+        "besieged",
+        "حصار",
+        "the place, or a garrison in it, is encircled",
+        changes_control=True,
+    ),
+    Value(
+        "siege_begins",
+        "siege begins",
+        "بدء الحصار",
+        "a siege of the place, or of a garrison in it, starts",
+        changes_control=True,
+    ),
+    Value(
+        "siege_broken",
+        "siege broken",
+        "كسر الحصار",
+        "a siege is lifted",
+        changes_control=True,
+    ),
+    Value(
+        "partly_recaptured",
+        "partly recaptured",
+        "استعادة جزئية",
+        "part of the place is retaken from the side that took it",
+        changes_control=True,
+    ),
+    Value(
+        "recaptured",
+        "recaptured",
+        "استعادة",
+        "the place is retaken from the side that took it",
+        changes_control=True,
+    ),
+    Value(
+        "last_pocket_cleared",
+        "last pocket cleared",
+        "تطهير آخر الجيوب",
+        "the last fighters holding out in the place are killed, captured or driven out",
+        changes_control=True,
+    ),
+    Value(
+        "declared_liberated",
+        "declared liberated",
+        "إعلان التحرير",
+        "a government or commander declares the place liberated",
+        changes_control=True,
+    ),
+    # Types that do not change control: the controller before and after are the same.
     Value(
         "offensive_begins",
         "offensive begins",
         "بدء الهجوم المضاد",
         "a counter-offensive to retake the place starts",
     ),
-    Value("recaptured", "recaptured", "استعادة", "the place is retaken from the side that took it"),
     Value(
-        "declared_liberated",
-        "declared liberated",
-        "إعلان التحرير",
-        "a government or commander declares the place liberated",
+        "offensive_phase",
+        "offensive phase",
+        "مرحلة من الهجوم",
+        "a new phase or front of an offensive starts, or an advance that does not yet change who holds the place",
+    ),
+    Value(
+        "massacre",
+        "massacre",
+        "مجزرة",
+        "a mass killing of civilians or prisoners",
+    ),
+    Value(
+        "heritage_destroyed",
+        "heritage destroyed",
+        "تدمير التراث",
+        "a shrine, mosque, church, museum, library or monument is destroyed or damaged",
+    ),
+    Value(
+        "declaration",
+        "declaration",
+        "إعلان",
+        "a political or religious declaration made in or about the place",
+    ),
+    Value(
+        "strike",
+        "strike",
+        "غارة",
+        "an air or artillery strike on the place",
+    ),
+    Value(
+        "aftermath",
+        "aftermath",
+        "ما بعد المعركة",
+        "after the fighting: returns, reconstruction, mass graves found, trials; may fall after the study period",
     ),
     Value("other", "other", "حدث آخر", "another dated event in the story of the place"),
+)
+
+CONTROL_EVENT_TYPES: tuple[str, ...] = tuple(v.code for v in EVENT_TYPES if v.changes_control)
+"""The event types that may change who controls a place; control periods derive from these alone."""
+
+AFTERMATH_EVENT_TYPE = "aftermath"
+"""The one event type that may be dated after :data:`STUDY_END`."""
+
+QUANTITIES: tuple[Value, ...] = (
+    Value(
+        "population_before",
+        "population before",
+        "عدد السكان قبل الحرب",
+        "people living in the place before IS took it",
+    ),
+    Value(
+        "population_under_is",
+        "population under IS",
+        "عدد السكان تحت حكم التنظيم",
+        "people living in the place while IS held it",
+    ),
+    Value("displaced", "displaced", "النازحون", "people who fled or were forced from the place"),
+    Value("returned", "returned", "العائدون", "displaced people who came back"),
+    Value("civilians_killed", "civilians killed", "القتلى المدنيون", "civilians killed"),
+    Value(
+        "fighters_killed",
+        "fighters killed",
+        "قتلى المقاتلين",
+        "IS or other non-state fighters killed",
+    ),
+    Value(
+        "security_forces_killed",
+        "security forces killed",
+        "قتلى القوات الأمنية",
+        "soldiers, police and allied forces killed",
+    ),
+    Value("buildings_destroyed", "buildings destroyed", "المباني المدمرة", "buildings destroyed"),
+    Value("buildings_damaged", "buildings damaged", "المباني المتضررة", "buildings damaged"),
+    Value("mass_graves", "mass graves", "المقابر الجماعية", "mass graves found, or bodies in them"),
+    Value("missing", "missing", "المفقودون", "people missing or abducted, fate unknown"),
+    Value("other", "other", "أخرى", "another quantity; the note says what"),
+)
+
+UNITS: tuple[Value, ...] = (
+    Value("people", "people", "أشخاص"),
+    Value("buildings", "buildings", "مبان"),
+    Value("housing_units", "housing units", "وحدات سكنية"),
+    Value("graves", "graves", "مقابر"),
+    Value("bodies", "bodies", "جثث"),
+    Value("percent", "percent", "نسبة مئوية"),
+    Value("km2", "square kilometres", "كيلومتر مربع"),
 )
 
 DATE_PRECISIONS: tuple[Value, ...] = (
@@ -210,6 +356,7 @@ class Column:
     pattern: str | None = None
     foreign_key: str | None = None  # "table" whose id this column (or each list item) names
     arabic: bool = False  # must be written in Arabic script
+    within_study: bool = True  # a date column whose every value must be on or before STUDY_END
     minimum: float | None = None
     maximum: float | None = None
 
@@ -258,6 +405,7 @@ SOURCES = Table(
             "date",
             "Publication date; for living pages (encyclopedias, maps), the day the project read them. "
             + DATE_DESCRIPTION,
+            within_study=False,
         ),
         Column(
             "url",
@@ -353,15 +501,32 @@ EVENTS = Table(
     (
         Column("id", "string", "Stable event id", pattern=ID_PATTERN),
         Column("place", "string", "Place id", foreign_key="places"),
-        Column("date_start", "date", "First day the event may have happened. " + DATE_DESCRIPTION),
+        Column(
+            "date_start",
+            "date",
+            "First day the event may have happened; only aftermath events may fall after "
+            + STUDY_END
+            + ". "
+            + DATE_DESCRIPTION,
+            within_study=False,
+        ),
         Column(
             "date_end",
             "date",
             "Last day the event may have happened (same as date_start when known to the day)",
+            within_study=False,
         ),
         Column("date_precision", "string", "How precisely the date is known", enum=DATE_PRECISIONS),
         Column("date_basis", "string", "What the date means", enum=DATE_BASES),
-        Column("event_type", "string", "What happened", enum=EVENT_TYPES),
+        Column(
+            "event_type",
+            "string",
+            "What happened. Only the types "
+            + ", ".join(CONTROL_EVENT_TYPES)
+            + " change control and so open control periods; an event of any other type "
+            "leaves the controller and status as they were",
+            enum=EVENT_TYPES,
+        ),
         Column(
             "controller_before",
             "string",
@@ -397,6 +562,63 @@ EVENTS = Table(
     ),
 )
 
+MEASURES = Table(
+    "measures",
+    "Counts and estimates for each place (population, displacement, deaths, destruction), "
+    "each with its period, its low, best and high values as the counter gave them, and a source. "
+    "Disagreeing counts are separate rows, side by side.",
+    (
+        Column("id", "string", "Stable measure id", pattern=ID_PATTERN),
+        Column("place", "string", "Place id", foreign_key="places"),
+        Column("quantity", "string", "What was counted", enum=QUANTITIES),
+        Column(
+            "date_start",
+            "date",
+            "First day of the period the count refers to (the day of the count for a stock). "
+            + DATE_DESCRIPTION,
+            within_study=False,
+        ),
+        Column(
+            "date_end",
+            "date",
+            "Last day of the period the count refers to (same as date_start for a single day). "
+            + DATE_DESCRIPTION,
+            within_study=False,
+        ),
+        Column(
+            "low",
+            "number",
+            "Lowest value the counter gives, when it gives a range",
+            required=False,
+            minimum=0,
+        ),
+        Column(
+            "best",
+            "number",
+            "The counter's single or best figure; empty when it gives only a range",
+            required=False,
+            minimum=0,
+        ),
+        Column(
+            "high",
+            "number",
+            "Highest value the counter gives, when it gives a range",
+            required=False,
+            minimum=0,
+        ),
+        Column("unit", "string", "Unit of low, best and high", enum=UNITS),
+        Column("counted_by", "string", "Who counted or estimated (organisation or author)"),
+        Column("sources", "list", "Source ids, separated by ';'", foreign_key="sources"),
+        Column("quote", "string", "A short quote from the first source giving the figure"),
+        Column(
+            "note",
+            "string",
+            "What the figure covers and how it was counted; required when quantity is 'other'",
+            required=False,
+        ),
+    ),
+)
+
 CLAIMS = Table(
     "claims",
     "Every factual claim of the source article, with a verdict and the evidence for it.",
@@ -422,7 +644,8 @@ CLAIMS = Table(
 
 CONTROL_PERIODS = Table(
     "control_periods",
-    "Who controlled each place when, derived from the events: one row per unbroken period.",
+    "Who controlled each place when, derived from the events of the types that change control "
+    "(" + ", ".join(CONTROL_EVENT_TYPES) + "): one row per unbroken period.",
     (
         Column("place", "string", "Place id", foreign_key="places"),
         Column("controller", "string", "Who controlled the place", enum=CONTROLLERS),
@@ -475,7 +698,7 @@ DISTANCES = Table(
     raw=False,
 )
 
-RAW_TABLES: tuple[Table, ...] = (SOURCES, PLACES, EVENTS, CLAIMS)
+RAW_TABLES: tuple[Table, ...] = (SOURCES, PLACES, EVENTS, MEASURES, CLAIMS)
 DERIVED_TABLES: tuple[Table, ...] = (CONTROL_PERIODS, DISTANCES)
 ALL_TABLES: tuple[Table, ...] = RAW_TABLES + DERIVED_TABLES
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
@@ -487,6 +710,8 @@ VALUE_SETS: dict[str, tuple[Value, ...]] = {
     "date_precisions": DATE_PRECISIONS,
     "date_bases": DATE_BASES,
     "verdicts": VERDICTS,
+    "quantities": QUANTITIES,
+    "units": UNITS,
 }
 
 

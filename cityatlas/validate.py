@@ -17,6 +17,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from cityatlas.schema import (
+    AFTERMATH_EVENT_TYPE,
+    CONTROL_EVENT_TYPES,
     LIST_SEPARATOR,
     RAW_TABLES,
     REGION_LAT,
@@ -165,7 +167,7 @@ def check_cell(column: Column, value: str) -> str | None:
         parsed = parse_date(value)
         if parsed is None:
             return "not a valid date (YYYY-MM-DD)"
-        if parsed > date.fromisoformat(STUDY_END) and column.name != "published":
+        if parsed > date.fromisoformat(STUDY_END) and column.within_study:
             return f"date after the end of the study period ({STUDY_END})"
     if column.type == "integer" and not INTEGER_TEXT.match(value):
         return "not a whole number"
@@ -279,20 +281,41 @@ def check_sources(raw: RawTable) -> Iterable[Problem]:
             )
 
 
+def check_date_range(raw: RawTable, row: Row, line: int) -> Problem | None:
+    """The problem of a row whose date_end lies before its date_start, if it has one."""
+    start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
+    if start is not None and end is not None and end < start:
+        return Problem(
+            str(raw.path),
+            line,
+            "date_end",
+            row["date_end"],
+            f"date_end is before date_start {row['date_start']}",
+        )
+    return None
+
+
 def check_event_dates(raw: RawTable) -> Iterable[Problem]:
-    """End not before start; precision 'day' means start equals end."""
+    """End not before start; precision 'day' means start equals end; only aftermath after the study."""
+    study_end = date.fromisoformat(STUDY_END)
     for row, line in zip(raw.rows, raw.lines, strict=True):
         start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
         if start is None or end is None:
             continue
-        if end < start:
-            yield Problem(
-                str(raw.path),
-                line,
-                "date_end",
-                row["date_end"],
-                f"date_end is before date_start {row['date_start']}",
-            )
+        if row["event_type"] != AFTERMATH_EVENT_TYPE:
+            for column, value in (("date_start", start), ("date_end", end)):
+                if value > study_end:
+                    yield Problem(
+                        str(raw.path),
+                        line,
+                        column,
+                        row[column],
+                        f"date after the end of the study period ({STUDY_END}); "
+                        f"only '{AFTERMATH_EVENT_TYPE}' events may be later",
+                    )
+        problem = check_date_range(raw, row, line)
+        if problem:
+            yield problem
         elif row["date_precision"] == "day" and end != start:
             yield Problem(
                 str(raw.path),
@@ -304,7 +327,12 @@ def check_event_dates(raw: RawTable) -> Iterable[Problem]:
 
 
 def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
-    """For each place, events in date order hand control on coherently."""
+    """For each place, events in date order hand control on coherently.
+
+    Only the event types in :data:`~cityatlas.schema.CONTROL_EVENT_TYPES` may change the
+    controller or the status; any other event keeps the controller it found and repeats the
+    status the last control event left.
+    """
     by_place: dict[str, list[tuple[date, int, Row]]] = {}
     for row, line in zip(raw.rows, raw.lines, strict=True):
         start = parse_date(row["date_start"])
@@ -322,6 +350,72 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
                     f"contradicts the previous event of '{place}' (line {prev_line}), "
                     f"which left it with '{prev['controller_after']}'",
                 )
+        last_control: tuple[int, Row] | None = None
+        for _, line, row in events:
+            kind = row["event_type"]
+            if kind in CONTROL_EVENT_TYPES:
+                last_control = (line, row)
+                continue
+            if row["controller_after"] != row["controller_before"]:
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    "controller_after",
+                    row["controller_after"],
+                    f"an event of type '{kind}' does not change control; controller_after "
+                    f"must equal controller_before '{row['controller_before']}'",
+                )
+            elif (
+                last_control is not None and row["status_after"] != last_control[1]["status_after"]
+            ):
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    "status_after",
+                    row["status_after"],
+                    f"an event of type '{kind}' does not change control; status_after must be "
+                    f"'{last_control[1]['status_after']}', as the control event on line "
+                    f"{last_control[0]} left it",
+                )
+
+
+def check_measures(raw: RawTable) -> Iterable[Problem]:
+    """Periods in order, low <= best <= high, a best or a full range, a note for 'other'."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        problem = check_date_range(raw, row, line)
+        if problem:
+            yield problem
+        values = {
+            name: float(row[name])
+            for name in ("low", "best", "high")
+            if NUMBER_TEXT.match(row[name])
+        }
+        if "best" not in values and not ("low" in values and "high" in values):
+            yield Problem(
+                str(raw.path),
+                line,
+                "best",
+                row["best"],
+                "a measure needs its best value, or both low and high",
+            )
+        for smaller, larger in (("low", "best"), ("best", "high"), ("low", "high")):
+            if smaller in values and larger in values and values[smaller] > values[larger]:
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    larger,
+                    row[larger],
+                    f"{larger} is below {smaller} {row[smaller]}; need low <= best <= high",
+                )
+                break
+        if row["quantity"] == "other" and not row["note"]:
+            yield Problem(
+                str(raw.path),
+                line,
+                "note",
+                "",
+                "a measure of quantity 'other' needs a note saying what was counted",
+            )
 
 
 def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -344,4 +438,6 @@ def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     if "events" in tables:
         problems.extend(check_event_dates(tables["events"]))
         problems.extend(check_control_sequences(tables["events"]))
+    if "measures" in tables:
+        problems.extend(check_measures(tables["measures"]))
     return tables, sorted(set(problems))

