@@ -11,7 +11,7 @@ export CARTOPY_OFFLINE := 1
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1420070400
 
-.PHONY: help book test data figures chapters html pdf lint format lab bench lock clean sysdeps env
+.PHONY: help book test check data figures chapters html pdf lint format lab bench lock clean sysdeps env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,10 +19,11 @@ help: ## List the targets
 book: env sysdeps data figures chapters html pdf ## Build everything: data, figures, chapters, HTML and PDF
 	@echo "Book built: _build/html/index.html and _build/pdf/book.pdf"
 
-test: env sysdeps pdf ## Run every test: lint, dataset, figures, notebooks (nbval), built book
-	$(VENV)/bin/ruff check cityatlas tests chapters scripts
-	$(VENV)/bin/ruff format --check cityatlas tests chapters scripts
+test: lint sysdeps pdf ## Run every test: lint, dataset, figures, notebooks (nbval), built book
 	$(PY) -m pytest
+
+check: lint ## Lint and the fast tests that need no built book (about a minute)
+	$(PY) -m pytest tests -m "not book and not slow" -n 2 -q
 
 env: $(STAMP) ## Create .venv and install the pinned environment
 

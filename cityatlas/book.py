@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
+from pathlib import Path
 
+import jinja2
+import markupsafe
 import pandas as pd
 from IPython.display import HTML, Markdown
 
 from cityatlas import history, paths
 from cityatlas.data import Dataset
-from cityatlas.schema import ALL_TABLES, ARTICLE_DATE, DATASET_VERSION, codes
+from cityatlas.schema import (
+    ALL_TABLES,
+    ARTICLE_DATE,
+    DATASET_VERSION,
+    EVENT_TYPES,
+    QUANTITIES,
+    VERDICTS,
+    codes,
+)
 
 
 def arabic(text: str, block: bool = False) -> str:
@@ -37,25 +49,30 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
     data = history.dataset(data)
     row = history.check_place(place, data)
     distances = data.distances.set_index("place")
-    facts = [("Name", f"{html.escape(row['name_en'])} · {arabic(row['name_ar'])}")]
+    safe = markupsafe.Markup
+    facts: list[tuple[str, str]] = [
+        ("Name", safe("{} · {}").format(row["name_en"], safe(arabic(row["name_ar"]))))
+    ]
     if row["name_variants"]:
-        facts.append(("Also written", html.escape(", ".join(row["name_variants"]))))
+        facts.append(("Also written", ", ".join(row["name_variants"])))
     facts.append(
         (
             "Country, province",
-            f"{row['country']}, {html.escape(row['province_en'])} · {arabic(row['province_ar'])}",
+            safe("{}, {} · {}").format(
+                row["country"], row["province_en"], safe(arabic(row["province_ar"]))
+            ),
         )
     )
     if not pd.isna(row["population"]):
-        facts.append(
-            (
-                "Population before the war",
-                f"about {int(row['population']):,} ({int(row['population_year'])}; source: {row['population_source']})",
-            )
+        population = safe("about {:,} ({}; {})").format(
+            int(row["population"]),
+            int(row["population_year"]),
+            safe(source_links((row["population_source"],), data)),
         )
+        facts.append(("Population before the war", population))
     else:
         facts.append(
-            ("Population before the war", "no figure from a reliable source; see the claims below")
+            ("Population before the war", "no figure from a reliable source in the places table")
         )
     if place in distances.index:
         d = distances.loc[place]
@@ -70,11 +87,11 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
                 f"{claimed}{float(d['geodesic_km']):.0f} km geodesic, computed from the coordinates",
             )
         )
-    facts.append(("Held by the Islamic State group", html.escape(history.held_text(place, data))))
-    rows = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in facts)
-    return HTML(
-        f"<table class='key-facts'><caption>Key facts</caption><tbody>{rows}</tbody></table>"
-    )
+    facts.append(("Held by the Islamic State group", history.held_text(place, data)))
+    days = history.days_held(place, data)
+    if days:
+        facts.append(("Days held, wholly or partly", f"{days:,}"))
+    return HTML(templates().get_template("key_facts.html").render(facts=facts))
 
 
 def source_links(ids: tuple[str, ...], data: Dataset) -> str:
@@ -93,21 +110,23 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
 
 
 def events_table(place: str, data: Dataset | None = None) -> HTML:
-    """The place's events with dates, what happened, sources (linked) and disputes."""
+    """The events of the place and its related places: dates, what happened, sources, disputes."""
     data = history.dataset(data)
-    events = history.events_of(place, data)
-    body = []
-    for e in events.itertuples():
-        date = history.date_text(e.date_start, e.date_end, e.date_precision)
-        dispute = f"<br><em>Sources differ:</em> {html.escape(e.dispute)}" if e.dispute else ""
-        body.append(
-            f"<tr><td>{date}</td><td>{html.escape(str(e.event_type).replace('_', ' '))}</td>"
-            f"<td>{html.escape(e.summary)}<br><q>{html.escape(e.quote)}</q>{dispute}</td>"
-            f"<td>{source_links(e.sources, data)}</td></tr>"
-        )
-    head = "<tr><th scope='col'>Date</th><th scope='col'>Event</th><th scope='col'>What happened</th><th scope='col'>Sources</th></tr>"
+    names = data.places.set_index("id")["name_en"]
+    rows = [
+        {
+            "date": history.date_text(e.date_start, e.date_end, e.date_precision),
+            "kind": EVENT_WORDS[e.event_type],
+            "place_name": names[e.place] if e.place != place else "",
+            "summary": e.summary,
+            "quote": e.quote,
+            "dispute": e.dispute if isinstance(e.dispute, str) else "",
+            "sources": source_links(e.sources, data),
+        }
+        for e in history.story_events(place, data).itertuples()
+    ]
     return HTML(
-        f"<table class='events'><caption>Events in the dataset (v{data.version})</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+        templates().get_template("events_table.html").render(rows=rows, version=data.version)
     )
 
 
@@ -116,20 +135,24 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
     data = history.dataset(data)
     claims = data.claims if place is None else data.claims[data.claims["place"] == place]
     distances = data.distances.set_index("claim") if len(data.distances) else pd.DataFrame()
-    body = []
-    for c in claims.itertuples():
-        computed = ""
-        if c.id in distances.index:
-            computed = f"Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km.<br>"
-        note = html.escape(c.note) + "<br>" if isinstance(c.note, str) and c.note else ""
-        body.append(
-            f"<tr><td>{arabic(c.text_ar)}<br>{html.escape(c.text_en)}</td><td class='verdict verdict-{c.verdict}'>{html.escape(str(c.verdict).replace('_', ' '))}</td>"
-            f"<td>{note}{computed}<q>{html.escape(c.quote)}</q></td><td>{source_links(c.sources, data)}</td></tr>"
-        )
-    head = "<tr><th scope='col'>The article says</th><th scope='col'>Verdict</th><th scope='col'>Evidence</th><th scope='col'>Sources</th></tr>"
-    return HTML(
-        f"<table class='claims'><caption>Claims of the AFP factbox and how they check out</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
-    )
+    rows = [
+        {
+            "text_ar": c.text_ar,
+            "text_en": c.text_en,
+            "verdict_code": c.verdict,
+            "verdict": VERDICT_WORDS[c.verdict],
+            "note": c.note if isinstance(c.note, str) else "",
+            "computed": (
+                f"Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km."
+                if c.id in distances.index
+                else ""
+            ),
+            "quote": c.quote,
+            "sources": source_links(c.sources, data),
+        }
+        for c in claims.itertuples()
+    ]
+    return HTML(templates().get_template("claims_table.html").render(rows=rows))
 
 
 def verdict_counts(data: Dataset | None = None) -> pd.Series:
@@ -177,3 +200,106 @@ def downloads() -> Markdown:
     """Links to the clean data files."""
     files = sorted(p.name for p in paths.DATA_CLEAN.iterdir() if p.is_file())
     return Markdown("\n".join(f"- {{download}}`{name} <../data/clean/{name}>`" for name in files))
+
+
+TEMPLATES = Path(__file__).with_name("templates")
+QUANTITY_WORDS = {v.code: v.en for v in QUANTITIES}
+EVENT_WORDS = {v.code: v.en for v in EVENT_TYPES}
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The HTML templates of the book's tables (autoescaped)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+
+
+def number_text(value: float, unit: str = "") -> str:
+    """A count as the book prints it: thousands separated, percent signs where meant."""
+    if pd.isna(value):
+        return ""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{text}%" if unit == "percent" else text
+
+
+def measure_text(measure: pd.Series) -> str:
+    """A measure in words: its best value, its range, or both, never an invented midpoint."""
+    low, best, high = (number_text(measure[k], measure["unit"]) for k in ("low", "best", "high"))
+    span = f"{low}–{high}" if low and high else ""
+    if best and span:
+        return f"{best} ({span})"
+    return best or span
+
+
+def glue_keys(place: str, data: Dataset | None = None) -> dict[str, str]:
+    """The facts a city chapter's prose may quote, by glue key, as text.
+
+    ``<event id>__date``: an event's date, as precise as it is known;
+    ``<measure id>__value``: a measure's best value or range;
+    ``<place>__days_held``: days the group held the place wholly or partly;
+    ``<place>__held``: when it held it, in words.
+    """
+    data = history.dataset(data)
+    facts: dict[str, str] = {}
+    for e in history.story_events(place, data).itertuples():
+        facts[f"{e.id}__date"] = history.date_text(e.date_start, e.date_end, e.date_precision)
+    for _, m in history.story_measures(place, data).iterrows():
+        facts[f"{m['id']}__value"] = measure_text(m)
+    for p in history.story_places(place, data):
+        if p in set(data.events["place"]):
+            facts[f"{p}__days_held"] = f"{history.days_held(p, data):,}"
+            facts[f"{p}__held"] = history.held_text(p, data)
+    claims = data.claims[data.claims["place"] == place]
+    facts[f"{place}__claims"] = str(len(claims))
+    facts[f"{place}__verdicts"] = verdict_text(claims["verdict"])
+    return facts
+
+
+def verdict_text(verdicts: pd.Series) -> str:
+    """How many claims got each verdict, in words: "3 corroborated, 1 contradicted"."""
+    counts = verdicts.astype(str).value_counts()
+    order = [v for v in codes(VERDICTS) if v in counts.index]
+    return ", ".join(f"{counts[v]} {VERDICT_WORDS[v]}" for v in order) or "none"
+
+
+VERDICT_WORDS = {v.code: v.en for v in VERDICTS}
+
+
+def glue_facts(place: str, data: Dataset | None = None) -> None:
+    """Glue every fact of :func:`glue_keys` into the notebook, for the prose to quote."""
+    from myst_nb import glue
+
+    for key, text in glue_keys(place, data).items():
+        glue(key, text, display=False)
+
+
+def measures_table(place: str, data: Dataset | None = None) -> HTML:
+    """The place's counts and estimates: low, best and high as counted, who counted, the source."""
+    data = history.dataset(data)
+    names = data.places.set_index("id")["name_en"]
+    rows = []
+    for _, m in history.story_measures(place, data).iterrows():
+        rows.append(
+            {
+                "quantity": QUANTITY_WORDS[m["quantity"]].capitalize(),
+                "place_name": names[m["place"]] if m["place"] != place else "",
+                "note": m["note"] if isinstance(m["note"], str) else "",
+                "when": history.date_text(
+                    m["date_start"],
+                    m["date_end"],
+                    "day" if m["date_start"] == m["date_end"] else "days",
+                ),
+                **{k: number_text(m[k], m["unit"]) for k in ("low", "best", "high")},
+                "counted_by": m["counted_by"],
+                "sources": source_links(m["sources"], data),
+                "quote": m["quote"],
+            }
+        )
+    if not rows:
+        return HTML(
+            "<p class='no-measures'>No count or estimate from a reliable source is in the dataset for this place.</p>"
+        )
+    return HTML(
+        templates().get_template("measures_table.html").render(rows=rows, version=data.version)
+    )

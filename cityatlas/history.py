@@ -169,3 +169,41 @@ def held_text(place: str, data: Dataset | None = None) -> str:
 
 
 STATUS_WORDS = {v.code: v.en for v in STATUSES}
+
+
+def story_places(place: str, data: Dataset | None = None) -> list[str]:
+    """A place and the related places whose story its chapter tells (their ``parent``)."""
+    data = dataset(data)
+    check_place(place, data)
+    children = data.places[data.places["parent"] == place]["id"]
+    return [place, *sorted(children)]
+
+
+def story_events(place: str, data: Dataset | None = None) -> pd.DataFrame:
+    """The events of a place and of its related places, in date order."""
+    data = dataset(data)
+    places = story_places(place, data)
+    events = data.events[data.events["place"].isin(places)]
+    return events.sort_values(["date_start", "id"]).reset_index(drop=True)
+
+
+def story_measures(place: str, data: Dataset | None = None) -> pd.DataFrame:
+    """The measures of a place and of its related places, by quantity and date."""
+    data = dataset(data)
+    places = story_places(place, data)
+    measures = data.measures[data.measures["place"].isin(places)]
+    return measures.sort_values(["quantity", "date_start", "id"]).reset_index(drop=True)
+
+
+def days_held(place: str, data: Dataset | None = None) -> int:
+    """Days the Islamic State group held the place wholly or partly, to the end of 2017."""
+    data = dataset(data)
+    periods = periods_of(place, data)
+    held = periods[periods["controller"] == "is"]
+    end_of_study = pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
+    return int(
+        sum(
+            ((p.end if not pd.isna(p.end) else end_of_study) - p.start).days
+            for p in held.itertuples()
+        )
+    )

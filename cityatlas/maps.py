@@ -180,35 +180,55 @@ def xy(places: pd.DataFrame) -> np.ndarray:
     return geo.project(places[["lon", "lat"]].to_numpy(dtype=float))
 
 
-def mark_places(
-    ax: plt.Axes,
-    places: pd.DataFrame,
-    colours: list[str],
-    sizes: list[float],
-    bold: set[str] | None = None,
-) -> None:
-    """Markers and bilingual labels, labels placed so they do not overlap."""
+def mark_places(ax: plt.Axes, places: pd.DataFrame, featured: str, size: float = 24) -> None:
+    """White circles for the places, a star for the featured one, and bilingual labels.
+
+    The featured place is marked by shape and size, never by a controller's colour: on these
+    maps colour would say who held it.
+    """
     points = xy(places)
+    is_featured = (places["id"] == featured).to_numpy()
+    others = points[~is_featured]
     ax.scatter(
-        points[:, 0],
-        points[:, 1],
-        s=sizes,
-        c=colours,
+        others[:, 0],
+        others[:, 1],
+        s=size,
+        c=style.OTHER_PLACE,
         edgecolors=style.INK,
         linewidths=0.6,
         zorder=4,
     )
+    star = points[is_featured]
+    ax.scatter(star[:, 0], star[:, 1], **style.FEATURED_MARKER, zorder=4.1)
     texts = [style.bilingual(r.name_en, r.name_ar) for r in places.itertuples()]
-    weights = ["bold" if bold and r.id in bold else "normal" for r in places.itertuples()]
+    weights = ["bold" if r.id == featured else "normal" for r in places.itertuples()]
     place_labels(ax, points, texts, weights)
 
 
 def place_legend(ax: plt.Axes, name: str, others: str, lines: list[Line2D]) -> None:
     """Legend of a one-place map: the place, the other marked places, then line layers."""
     marker = {"marker": "o", "linestyle": "", "markeredgecolor": style.INK}
+    featured = style.FEATURED_MARKER
     handles = [
-        Line2D([], [], markerfacecolor=style.HIGHLIGHT, label=name, **marker),
-        Line2D([], [], markerfacecolor="#FFFFFF", markersize=4, label=others, **marker),
+        Line2D(
+            [],
+            [],
+            marker=featured["marker"],
+            linestyle="",
+            markerfacecolor=featured["c"],
+            markeredgecolor=featured["edgecolors"],
+            markersize=11,
+            label=name,
+        ),
+        *(
+            [
+                Line2D(
+                    [], [], markerfacecolor=style.OTHER_PLACE, markersize=4, label=others, **marker
+                )
+            ]
+            if others
+            else []
+        ),
         *lines,
     ]
     ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9)
@@ -223,8 +243,6 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
     extent = geo.region_extent()
     draw_basemap(ax, extent, "l")
     shown = places.loc[[p for p in ("baghdad", "damascus") if p != place] + [place]]
-    colours = [style.HIGHLIGHT if p == place else "#FFFFFF" for p in shown.index]
-    sizes = [70 if p == place else 22 for p in shown.index]
     note = ""
     distances = data.distances.set_index("place")
     if place in distances.index:  # the pipeline derives the distance for every place in Iraq
@@ -233,7 +251,7 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
         ax.plot(
             [a[0], b[0]],
             [a[1], b[1]],
-            color=style.HIGHLIGHT,
+            color=style.INK,
             linewidth=0.9,
             linestyle=(0, (3, 2)),
             zorder=3,
@@ -243,13 +261,13 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
             (a[1] + b[1]) / 2,
             f" {distance:.0f} km",
             fontsize=7,
-            color=style.HIGHLIGHT,
+            color=style.INK,
             zorder=5,
             ha="left",
             va="center",
         )
         note = f"Dashed line: geodesic distance to Baghdad, {distance:.0f} km."
-    mark_places(ax, shown, colours, sizes, bold={place})
+    mark_places(ax, shown.reset_index(drop=True), place, size=22)
     for country, lon, lat in (("IRAQ\nالعراق", 43.0, 32.3), ("SYRIA\nسوريا", 38.3, 34.9)):
         ((x, y),) = geo.project(np.array([[lon, lat]]))
         ax.text(
@@ -307,21 +325,13 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     extent = close_up_extent(place, data)
     draw_basemap(ax, extent, "h")
     shown = nearby(place, data, extent)
-    colours, sizes = [], []
-    for r in shown.itertuples():
-        if r.id == place:
-            colours.append(style.HIGHLIGHT)
-            sizes.append(80)
-        else:
-            colours.append("#FFFFFF")
-            sizes.append(26)
-    mark_places(ax, shown, colours, sizes, bold={place})
+    mark_places(ax, shown, place, size=26)
     scale_bar(ax, extent)
     north_arrow(ax)
     place_legend(
         ax,
         row["name_en"],
-        "Related place",
+        "Other place" if len(shown) > 1 else "",
         [
             Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
             Line2D([], [], color=style.RIVER, linewidth=0.6, label="Other rivers"),

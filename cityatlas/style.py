@@ -38,7 +38,9 @@ MAJOR_RIVER = "#2B6CB0"
 BORDER = "#6B6B6B"
 INK = "#222222"
 MUTED = "#666666"
-HIGHLIGHT = "#D55E00"
+OTHER_PLACE = "#FFFFFF"
+#: The place a map is about: a black star, so no controller colour is given a second meaning.
+FEATURED_MARKER = {"marker": "*", "s": 190, "c": INK, "edgecolors": "#FFFFFF", "linewidths": 0.8}
 ARTICLE_LINE = "#000000"
 
 FONT_FAMILY = ["Noto Sans", "Noto Sans Arabic"]

@@ -31,15 +31,84 @@ def test_committed_chapters_hold_outputs_of_todays_inputs(root: Path) -> None:
         assert all(c.execution_count is not None for c in code), notebook.name
 
 
+NEW_CHAPTER = Path(__file__).resolve().parent.parent / "scripts" / "new_chapter.py"
+
+
+def skeleton_module():
+    """scripts/new_chapter.py, which defines the shape of a city chapter."""
+    import runpy
+
+    return runpy.run_path(str(NEW_CHAPTER))
+
+
+def shape(nb) -> list[tuple[str, str]]:
+    """A chapter's shape: each cell's type, and for code cells the code itself."""
+    return [(c.cell_type, c.source if c.cell_type == "code" else "") for c in nb.cells]
+
+
 def test_city_chapters_share_one_shape(root: Path, data) -> None:
-    shapes = set()
+    module = skeleton_module()
+    places = data.places.set_index("id")
     for place in history.subject_places(data):
         nb = nbformat.read(root / "chapters" / f"{place}.ipynb", as_version=4)
-        shapes.add(tuple(c.cell_type for c in nb.cells))
-        assert nb.cells[1].source.startswith("from cityatlas import book, figures")
-        assert f'PLACE = "{place}"' in nb.cells[1].source
+        skeleton = module["city_chapter"](
+            place, places.loc[place, "name_en"], places.loc[place, "name_ar"]
+        )
+        assert shape(nb) == shape(skeleton), place
+        headings = [c.source.split("\n", 1)[0] for c in nb.cells if c.cell_type == "markdown"]
+        assert headings == [
+            c.source.split("\n", 1)[0] for c in skeleton.cells if c.cell_type == "markdown"
+        ]
         assert nb.metadata["cityatlas"]["place"] == place
-    assert len(shapes) == 1
+
+
+def test_no_chapter_holds_text_still_to_write(root: Path) -> None:
+    marker = skeleton_module()["TO_WRITE"]
+    for path in build.chapter_notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        assert not any(marker in c.source for c in nb.cells), path.name
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+
+
+def test_every_number_glued_into_the_prose_comes_from_the_data(root: Path, data) -> None:
+    from cityatlas import book
+
+    for place in history.subject_places(data):
+        nb = nbformat.read(root / "chapters" / f"{place}.ipynb", as_version=4)
+        prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        keys = set(book.glue_keys(place, data))
+        used = GLUE_ROLE.findall(prose)
+        assert used, f"{place}: the prose quotes no number from the data"
+        missing = sorted(set(used) - keys)
+        assert not missing, f"{place}: glued keys missing from the data: {missing}"
+
+
+def test_new_chapter_writes_the_shared_skeleton_and_never_overwrites(
+    root: Path, tmp_path: Path
+) -> None:
+    run = [sys.executable, str(NEW_CHAPTER)]
+    kept = (root / "chapters" / "mosul.ipynb").read_bytes()
+    refused = subprocess.run([*run, "mosul"], capture_output=True, text=True, check=False)
+    assert refused.returncode == 1 and "exists" in refused.stderr
+    assert (root / "chapters" / "mosul.ipynb").read_bytes() == kept
+    written = subprocess.run(
+        [*run, "samarra", "--chapters", str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert written.returncode == 0, written.stderr
+    nb = nbformat.read(tmp_path / "samarra.ipynb", as_version=4)
+    assert (
+        nb.metadata["cityatlas"]["place"] == "samarra" and 'PLACE = "samarra"' in nb.cells[1].source
+    )
+    unknown = subprocess.run(
+        [*run, "atlantis", "--chapters", str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert (
+        unknown.returncode == 2
+        and "atlantis" in unknown.stderr
+        and "Traceback" not in unknown.stderr
+    )
 
 
 RAW_MYST = re.compile(r"\{(cite|numref|download|doc|ref|glue)[:}]|```\{figure\}")
@@ -130,6 +199,7 @@ def html_pages(root: Path) -> list[Path]:
     ]
 
 
+@pytest.mark.book
 def test_every_city_page_shows_three_figures_and_the_events_table(root: Path, data) -> None:
     for place in history.subject_places(data):
         page = (root / "_build" / "html" / "chapters" / f"{place}.html").read_text(encoding="utf-8")
@@ -140,11 +210,13 @@ def test_every_city_page_shows_three_figures_and_the_events_table(root: Path, da
             assert "<img" in figure.group(1) and "Cite this figure" in figure.group(1)
 
 
+@pytest.mark.book
 def test_arabic_is_marked_as_arabic_right_to_left(root: Path) -> None:
     page = (root / "_build" / "html" / "chapters" / "mosul.html").read_text(encoding="utf-8")
     assert '<span lang="ar" dir="rtl">الموصل</span>' in page
 
 
+@pytest.mark.book
 def test_pages_request_nothing_from_other_hosts(root: Path) -> None:
     pattern = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""", re.I)
     for page in html_pages(root):
@@ -152,6 +224,7 @@ def test_pages_request_nothing_from_other_hosts(root: Path) -> None:
         assert not found, f"{page.name} loads a third-party resource"
 
 
+@pytest.mark.book
 def test_pdf_holds_every_chapter_and_arabic(root: Path, data) -> None:
     pdf = root / "_build" / "pdf" / "book.pdf"
     assert pdf.exists(), "run `make pdf`"
@@ -170,7 +243,18 @@ def test_make_help_lists_the_targets(root: Path) -> None:
     out = subprocess.run(
         ["make", "-s", "-C", str(root), "help"], capture_output=True, text=True, check=True
     ).stdout
-    for target in ("book", "test", "html", "pdf", "data", "figures", "clean", "help", "lab"):
+    for target in (
+        "book",
+        "test",
+        "check",
+        "html",
+        "pdf",
+        "data",
+        "figures",
+        "clean",
+        "help",
+        "lab",
+    ):
         assert re.search(rf"make {target}\s", out), target
 
 
@@ -202,12 +286,14 @@ def tiny_book(folder: Path, page: str, notebook_code: str = "1 + 1") -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_cell_that_raises_fails_the_build(tmp_path: Path) -> None:
     book = tiny_book(tmp_path / "book", "# Intro\n", notebook_code="raise RuntimeError('boom')")
     with pytest.raises(build.BuildError, match="boom"):
         build.execute_stale(book, jobs=1)
 
 
+@pytest.mark.slow
 def test_a_broken_cross_reference_fails_the_build(tmp_path: Path) -> None:
     book = tiny_book(tmp_path / "book", "# Intro\n\nSee {ref}`no-such-label`.\n")
     build.execute_stale(book, jobs=1)
@@ -215,6 +301,7 @@ def test_a_broken_cross_reference_fails_the_build(tmp_path: Path) -> None:
         build.build_html(book)
 
 
+@pytest.mark.slow
 def test_a_clean_tiny_book_builds(tmp_path: Path) -> None:
     book = tiny_book(tmp_path / "book", "# Intro\n\nSee {doc}`chapters/one`.\n")
     assert build.execute_stale(book, jobs=1) == ["one.ipynb"]

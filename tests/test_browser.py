@@ -17,6 +17,8 @@ import pytest
 
 from cityatlas.build import CHROMIUM, CHROMIUM_FLAGS
 
+pytestmark = pytest.mark.book
+
 HTML = Path(__file__).resolve().parent.parent / "_build" / "html"
 SCREENSHOTS = HTML.parent / "screenshots"
 LAUNCH_ARGS = [f for f in CHROMIUM_FLAGS if f not in ("--headless", "--no-pdf-header-footer")]
@@ -219,17 +221,3 @@ def test_screenshots_for_review(server: str, browser) -> None:
         finally:
             visit.close()
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
-
-
-def test_citation_file_is_valid(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    cff = Path(__file__).resolve().parent.parent / "CITATION.cff"
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "cffconvert"), "--validate", "-i", str(cff)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr

@@ -229,3 +229,16 @@ def test_command_line_writes_clean_data(root: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "datapackage.json").exists()
+
+
+def test_citation_file_is_valid() -> None:
+    """CITATION.cff validates against the Citation File Format 1.2.0 JSON schema (vendored)."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    here = Path(__file__).resolve().parent
+    schema = json.loads((here / "schemas" / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((here.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(citation)
