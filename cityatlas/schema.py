@@ -257,6 +257,12 @@ QUANTITIES: tuple[Value, ...] = (
 
 UNITS: tuple[Value, ...] = (
     Value("people", "people", "أشخاص"),
+    Value(
+        "families",
+        "families",
+        "عائلات",
+        "families or households, as IOM and Iraqi ministries count the displaced and returnees",
+    ),
     Value("buildings", "buildings", "مبان"),
     Value("housing_units", "housing units", "وحدات سكنية"),
     Value("graves", "graves", "مقابر"),

@@ -95,12 +95,10 @@ def test_every_subject_has_its_first_attack_and_its_end(place: str, data) -> Non
 
 
 def test_baiji_changes_hands_four_times(data) -> None:
-    assert list(history.periods_of("baiji", data)["controller"]) == [
-        "is",
-        "iraqi_government",
-        "is",
-        "iraqi_government",
-    ]
+    """Contested spells between the holders do not count as a change of hands."""
+    holders = [c for c in history.periods_of("baiji", data)["controller"] if c != "contested"]
+    changes = [c for i, c in enumerate(holders) if i == 0 or c != holders[i - 1]]
+    assert changes == ["is", "iraqi_government", "is", "iraqi_government"]
 
 
 def test_every_event_and_claim_cites_a_source_with_a_quote(data) -> None:
