@@ -155,10 +155,20 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
     return HTML(templates().get_template("claims_table.html").render(rows=rows))
 
 
-def verdict_counts(data: Dataset | None = None) -> pd.Series:
-    """How many claims got each verdict."""
+def verdict_counts(data: Dataset | None = None) -> HTML:
+    """How many of the article's claims got each verdict, with what the verdict means."""
     data = history.dataset(data)
-    return data.claims["verdict"].value_counts().sort_index()
+    counts = data.claims["verdict"].astype(str).value_counts()
+    rows = [
+        {"code": v.code, "label": v.en, "count": int(counts[v.code]), "meaning": v.meaning}
+        for v in VERDICTS
+        if v.code in counts.index
+    ]
+    return HTML(
+        templates()
+        .get_template("verdict_counts.html")
+        .render(rows=rows, total=len(data.claims), version=data.version)
+    )
 
 
 def source_article() -> HTML:

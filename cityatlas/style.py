@@ -12,20 +12,40 @@ from matplotlib.patches import Patch
 from cityatlas.schema import CONTROLLERS, STATUSES, labels
 
 CONTROLLER_COLOURS: dict[str, str] = {
-    "is": "#D55E00",  # vermillion
-    "iraqi_government": "#0072B2",  # blue
-    "syrian_government": "#56B4E9",  # sky blue
-    "kurdish_forces": "#009E73",  # bluish green
-    "sdf": "#CC79A7",  # reddish purple
-    "syrian_rebels": "#E69F00",  # orange
-    "contested": "#999999",  # grey
-    "unknown": "#FFFFFF",  # white (drawn with an outline)
+    "is": "#D55E00",
+    "iraqi_government": "#0072B2",
+    "syrian_government": "#56B4E9",
+    "kurdish_forces": "#009E73",
+    "sdf": "#CC79A7",
+    "syrian_rebels": "#E69F00",
+    "contested": "#999999",
+    "unknown": "#FFFFFF",  # drawn with an outline
+}
+#: What each controller's colour is called wherever the text names it (the front page's key
+#: is generated from this and the palette; a test holds them together).
+COLOUR_NAMES: dict[str, str] = {
+    "is": "vermillion",
+    "iraqi_government": "dark blue",
+    "syrian_government": "sky blue",
+    "kurdish_forces": "bluish green",
+    "sdf": "reddish purple",
+    "syrian_rebels": "orange",
+    "contested": "grey",
+    "unknown": "white",
 }
 STATUS_HATCHES: dict[str, str] = {
     "held": "",
     "partly_held": "///",
     "besieged": "..",
     "contested": "xx",
+}
+
+#: How a status is named in a legend beside the controllers (the controller "Contested" means
+#: no one holds the place; the status "contested" means its holder fights inside it).
+STATUS_LEGEND: dict[str, str] = {
+    "partly_held": "partly held",
+    "besieged": "besieged",
+    "contested": "held, front line inside",
 }
 
 CONTROLLER_LABELS = labels(CONTROLLERS)
@@ -125,3 +145,13 @@ def contrast_ratio(a: str, b: str) -> float:
     """WCAG contrast ratio between two colours (1 to 21)."""
     light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def colour_key_text() -> str:
+    """The sentence naming every controller's colour, as the front page prints it."""
+    parts = [
+        f"{COLOUR_NAMES[c]} for {CONTROLLER_LABELS.en[c].replace('Contested', 'contested')}"
+        for c in CONTROLLER_COLOURS
+        if c != "unknown"
+    ]
+    return "**Colour** is who controlled a place: " + ", ".join(parts) + "."

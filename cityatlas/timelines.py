@@ -20,7 +20,9 @@ from cityatlas.schema import ARTICLE_DATE, EVENT_TYPES, STUDY_END, STUDY_START, 
 
 EVENT_LABELS = labels(EVENT_TYPES)
 ARTICLE = pd.Timestamp(ARTICLE_DATE)
-LEVEL_STEP = 0.62  # data units between label levels: more than a two-line label is tall
+LABEL_BASE = 0.75  # data units: the lowest level of event numbers, above the control band
+LEVEL_STEP = 0.48  # data units between levels of event numbers
+MAX_LEVELS = 5
 AXIS_START, AXIS_END = pd.Timestamp(STUDY_START), pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
 
 
@@ -106,7 +108,7 @@ def controller_handles(controllers: list[str], statuses: list[str]) -> list:
             edgecolor=style.INK,
             hatch=style.STATUS_HATCHES[s],
             linewidth=0.4,
-            label=style.STATUS_LABELS.en[s],
+            label=style.STATUS_LEGEND[s],
         )
         for s in statuses
         if s != "held"
@@ -130,16 +132,26 @@ def controllers_in(places: list[str], data: Dataset) -> list[str]:
 def place_event_label(
     ax: plt.Axes, renderer, when: pd.Timestamp, label: str, levels: list[list], obstacles: list
 ) -> None:
-    """Put an event label on the lowest level where it overlaps no other label or obstacle."""
+    """Put an event's number on the lowest level where it overlaps no other label or obstacle."""
     for level in range(len(levels) + 1):
-        y = 0.62 + LEVEL_STEP * level
+        y = LABEL_BASE + LEVEL_STEP * level
         text = ax.text(
-            when, y, label, fontsize=6.2, ha="left", va="bottom", zorder=4, gid="event-label"
+            when,
+            y,
+            label,
+            fontsize=7,
+            ha="center",
+            va="bottom",
+            zorder=6,  # above the article's dashed line
+            gid="event-label",
+            bbox={
+                "boxstyle": "round,pad=0.15",
+                "facecolor": "white",
+                "edgecolor": style.MUTED,
+                "linewidth": 0.4,
+            },
         )
-        box = text.get_window_extent(renderer).expanded(1.05, 1.05)
-        if box.x1 > ax.get_window_extent(renderer).x1:  # near the right edge: write leftwards
-            text.set_horizontalalignment("right")
-            box = text.get_window_extent(renderer).expanded(1.05, 1.05)
+        box = text.get_window_extent(renderer).expanded(1.15, 1.1)
         placed = [b for boxes in levels for b in boxes]
         if level == len(levels) or not any(box.overlaps(b) for b in placed + obstacles):
             if level == len(levels):
@@ -176,24 +188,73 @@ def legend_and_source(
     )
 
 
+KEY_ROW_IN = 0.17  # height of one line of the event key, inches
+CHART_IN = 1.45  # height of the date axis with the control band and the event numbers
+CLUSTER_DAYS = 12  # events closer than this to the previous one share one label
+
+
+def event_clusters(events: pd.DataFrame) -> list[list[int]]:
+    """Runs of event numbers (1-based, in date order) close enough in time to share a label."""
+    clusters: list[list[int]] = []
+    previous = None
+    for number, start in enumerate(events["date_start"], start=1):
+        if previous is not None and (start - previous).days < CLUSTER_DAYS:
+            clusters[-1].append(number)
+        else:
+            clusters.append([number])
+        previous = start
+    return clusters
+
+
+def cluster_label(numbers: list[int]) -> str:
+    """The label of a run of event numbers: "4", "4, 5" or "4–7"."""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    if len(numbers) == 2:
+        return f"{numbers[0]}, {numbers[1]}"
+    return f"{numbers[0]}–{numbers[-1]}"
+
+
 def city_timeline(place: str, data: Dataset | None = None) -> Figure:
-    """A place's events on a date axis above its control band, labels stacked without overlap."""
+    """A place's control band and numbered events on a date axis, with a key of the events.
+
+    Each event is a dot on the band; its number stands above it (events a few days apart share
+    one label, "9–12", and labels are stacked so none covers another). The key under the chart
+    gives each number's date, as precise as it is known, and what happened, so the figure stays
+    legible however many events a place has.
+    """
     data = history.dataset(data)
     row = history.check_place(place, data, with_events=True)
     events = history.events_of(place, data)
     style.apply()
-    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.9))
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.28)
+    columns = 2 if len(events) > 5 else 1
+    rows = -(-len(events) // columns)
+    source_in, key_in, legend_in, ticks_in, title_in = (
+        0.25,
+        rows * KEY_ROW_IN + 0.05,
+        0.4,
+        0.25,
+        0.35,
+    )
+    height = source_in + key_in + legend_in + ticks_in + CHART_IN + title_in
+
+    def y(inches: float) -> float:
+        return inches / height
+
+    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, height))
+    chart_bottom = source_in + key_in + legend_in + ticks_in
+    ax = fig.add_axes((0.02, y(chart_bottom), 0.96, y(CHART_IN)))
     draw_periods(ax, place, 0.0, 0.5, data)
     date_axis(ax)
-    ax.set_ylim(-0.4, 3.3)
+    top = LABEL_BASE + LEVEL_STEP * MAX_LEVELS
+    ax.set_ylim(-0.4, top)
     renderer = fig.canvas.get_renderer()
     mark_article(ax, label=False)
     note = ax.text(
         ARTICLE,
-        3.25,
+        top,
         " AFP factbox, 2 Mar 2015",
-        fontsize=6,
+        fontsize=7,
         ha="left",
         va="top",
         zorder=4,
@@ -211,24 +272,45 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
             zorder=3,
         )
         ax.plot([event.date_start], [0.32], marker="o", markersize=3, color=style.INK, zorder=3)
-        label = f"{history.date_text(event.date_start, event.date_end, event.date_precision, short=True)}\n{EVENT_LABELS.en[event.event_type]}"
-        place_event_label(ax, renderer, event.date_start, label, levels, obstacles)
+    for numbers in event_clusters(events):
+        when = events.iloc[numbers[0] - 1]["date_start"]
+        place_event_label(ax, renderer, when, cluster_label(numbers), levels, obstacles)
+    for number, event in enumerate(events.itertuples(), start=1):
+        column, line = divmod(number - 1, rows)
+        date = history.date_text(event.date_start, event.date_end, event.date_precision, short=True)
+        fig.text(
+            0.02 + column * 0.49,
+            y(source_in + key_in - (line + 0.5) * KEY_ROW_IN),
+            f"{number}   {date}: {EVENT_LABELS.en[event.event_type]}",
+            fontsize=7,
+            va="center",
+            gid="event-key",
+        )
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.set_title(
+    fig.text(
+        0.02,
+        y(height - title_in / 2),
         f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017",
-        loc="left",
         fontsize=9,
-        pad=14,
+        va="center",
     )
-    legend_and_source(
-        fig,
-        ax,
-        [place],
-        data,
-        (0.5, -0.13),
-        "events and control_periods tables; every event is cited in the book.",
+    fig.legend(
+        handles=controller_handles(controllers_in([place], data), statuses_in([place], data)),
+        loc="upper center",
+        bbox_to_anchor=(0.5, y(source_in + key_in + legend_in)),
+        ncol=4,
+        frameon=False,
+        fontsize=7,
+    )
+    fig.text(
+        0.01,
+        y(0.08),
+        f"Source: cityatlas dataset v{data.version}, events and control_periods "
+        "tables; the events table of the chapter cites each event.",
+        fontsize=6,
+        color=style.MUTED,
     )
     return fig
 

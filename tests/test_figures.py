@@ -97,17 +97,26 @@ def test_swimlane_has_one_lane_per_place_with_events(data) -> None:
     plt.close(fig)
 
 
-@pytest.mark.parametrize("place", ["baiji", "deir-ez-zor", "mosul"])
-def test_city_timeline_labels_every_event_without_overlap(place: str, data) -> None:
+@pytest.mark.parametrize("place", ["baiji", "deir-ez-zor", "mosul", "tikrit", "kobani"])
+def test_city_timeline_numbers_every_event_without_overlap(place: str, data) -> None:
     fig = timelines.city_timeline(place, data)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    events = history.events_of(place, data)
     labels = [t for t in fig.axes[0].texts if t.get_gid() == "event-label"]
-    assert len(labels) == len(history.events_of(place, data))
-    boxes = [t.get_window_extent(renderer) for t in labels]
+    keys = [t for t in fig.texts if t.get_gid() == "event-key"]
+    clusters = timelines.event_clusters(events)
+    assert [t.get_text() for t in labels] == [timelines.cluster_label(c) for c in clusters]
+    assert sorted(n for c in clusters for n in c) == list(range(1, len(events) + 1))
+    assert len(keys) == len(events)
+    axes_box = fig.axes[0].get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in labels + keys]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1, "event number outside the chart"
     plt.close(fig)
 
 
@@ -252,3 +261,24 @@ def test_palette_contrast_holds_against_the_page_background(data) -> None:
             )
     plt.close(fig)
     assert style.contrast_ratio(style.INK, PAGE_BACKGROUND) >= 7
+
+
+def test_the_front_pages_colour_key_is_the_palette(root: Path) -> None:
+    assert style.colour_key_text() in (root / "intro.md").read_text(encoding="utf-8")
+    assert set(style.COLOUR_NAMES) == set(style.CONTROLLER_COLOURS)
+
+
+CONTROL_COLOURS = {
+    matplotlib.colors.to_hex(c) for k, c in style.CONTROLLER_COLOURS.items() if k != "unknown"
+}
+
+
+@pytest.mark.parametrize("draw", [maps.locator_map, maps.city_map])
+@pytest.mark.parametrize("place", ["kobani", "mosul", "hasakah"])
+def test_maps_that_show_no_control_use_no_controller_colour(draw, place: str, data) -> None:
+    fig = draw(place, data)
+    for collection in fig.axes[0].collections:
+        if isinstance(collection, matplotlib.collections.PathCollection):  # markers
+            colours = {matplotlib.colors.to_hex(c) for c in collection.get_facecolors()}
+            assert not colours & CONTROL_COLOURS, (place, colours)
+    plt.close(fig)
