@@ -103,11 +103,11 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "reversed range": (
         replace_line(
             "events.csv",
-            "mosul-dam-2014-captured",
-            "2014-08-03,2014-08-07",
-            "2014-08-07,2014-08-03",
+            "baiji-2014-captured",
+            "2014-06-11,2014-06-12",
+            "2014-06-12,2014-06-11",
         ),
-        "column 'date_end' value '2014-08-03'",
+        "column 'date_end' value '2014-06-11'",
         "before date_start",
     ),
     "unknown place": (
