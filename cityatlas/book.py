@@ -276,6 +276,26 @@ def verdict_text(verdicts: pd.Series) -> str:
 VERDICT_WORDS = {v.code: v.en for v in VERDICTS}
 
 
+def overview_glue_keys(data: Dataset | None = None) -> dict[str, str]:
+    """The facts the overview's prose may quote: every event's date and every estimate."""
+    data = history.dataset(data)
+    facts = {
+        f"{e.id}__date": history.date_text(e.date_start, e.date_end, e.date_precision)
+        for e in data.events.itertuples()
+    }
+    for _, row in data.estimates.iterrows():
+        facts[f"{row['id']}__value"] = measure_text(row)
+    return facts
+
+
+def glue_overview(data: Dataset | None = None) -> None:
+    """Glue every fact of :func:`overview_glue_keys` into the overview notebook."""
+    from myst_nb import glue
+
+    for key, text in overview_glue_keys(data).items():
+        glue(key, text, display=False)
+
+
 def glue_facts(place: str, data: Dataset | None = None) -> None:
     """Glue every fact of :func:`glue_keys` into the notebook, for the prose to quote."""
     from myst_nb import glue

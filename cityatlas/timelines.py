@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.transforms as transforms
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -396,6 +397,156 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
         0.01,
         f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, control_periods table.",
         fontsize=5.2,
+        color=style.MUTED,
+    )
+    return fig
+
+
+#: Marker of each estimator on the territory figure: shape, not colour (colours mean controllers).
+ESTIMATOR_MARKERS = {"IHS Conflict Monitor": "o", "RAND": "s", "US-led coalition": "^"}
+ESTIMATE_PANELS = (
+    ("area_held", "Area held, km²", 1.0),
+    ("population_under_is", "People under IS, millions", 1e-6),
+    ("territory_lost", "Territory lost since the peak, %", 1.0),
+)
+
+
+def territory_estimates(data: Dataset | None = None) -> Figure:
+    """Published estimates of the group's territory, population and losses, 2014–2017.
+
+    One panel per quantity on a shared date axis; each estimator has its own marker, each
+    estimate is drawn at the middle of the period it refers to, a range as a vertical bar and
+    a floor ("more than") as an upward arrow. Nothing is averaged or interpolated.
+    """
+    data = history.dataset(data)
+    estimates = data.estimates
+    style.apply()
+    fig, axes = plt.subplots(
+        len(ESTIMATE_PANELS), 1, figsize=(style.FULL_WIDTH_IN, 5.4), sharex=True
+    )
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.2, hspace=0.28)
+    counters = [c for c in ESTIMATOR_MARKERS if c in set(estimates["counted_by"])]
+    for ax, (quantity, label, scale) in zip(axes, ESTIMATE_PANELS, strict=True):
+        rows = estimates[estimates["quantity"] == quantity]
+        for counter in counters:
+            mine = rows[rows["counted_by"] == counter].sort_values("date_start")
+            when = mine["date_start"] + (mine["date_end"] - mine["date_start"]) / 2
+            marker = ESTIMATOR_MARKERS[counter]
+            scope_styles = {"iraq_and_syria": style.INK, "iraq": style.MUTED, "syria": style.MUTED}
+            for (_, row), at in zip(mine.iterrows(), when, strict=True):
+                colour = scope_styles[row["scope"]]
+                filled = row["scope"] == "iraq_and_syria"
+                face = colour if filled else "white"
+                if not pd.isna(row["best"]):
+                    ax.plot(
+                        [at],
+                        [row["best"] * scale],
+                        marker=marker,
+                        color=colour,
+                        markerfacecolor=face,
+                        markersize=5,
+                        zorder=3,
+                    )
+                if not pd.isna(row["low"]) and not pd.isna(row["high"]):
+                    ax.plot(
+                        [at, at],
+                        [row["low"] * scale, row["high"] * scale],
+                        color=colour,
+                        linewidth=1.2,
+                        zorder=2,
+                    )
+                elif not pd.isna(row["low"]) and pd.isna(row["best"]):
+                    above = transforms.offset_copy(ax.transData, fig=fig, y=7, units="points")
+                    ax.plot(
+                        [at],
+                        [row["low"] * scale],
+                        marker="$\\uparrow$",
+                        color=colour,
+                        markersize=6,
+                        transform=above,
+                        zorder=3,
+                    )
+                    ax.plot(
+                        [at],
+                        [row["low"] * scale],
+                        marker=marker,
+                        color=colour,
+                        markerfacecolor=face,
+                        markersize=5,
+                        zorder=3,
+                    )
+                elif not pd.isna(row["high"]) and pd.isna(row["best"]):
+                    ax.plot(
+                        [at],
+                        [row["high"] * scale],
+                        marker=marker,
+                        color=colour,
+                        markerfacecolor=face,
+                        markersize=5,
+                        zorder=3,
+                    )
+            series = mine[(mine["scope"] == "iraq_and_syria") & mine["best"].notna()]
+            if len(series) >= 3:  # a series from one estimator: joined, to be read as one
+                middle = series["date_start"] + (series["date_end"] - series["date_start"]) / 2
+                ax.plot(
+                    middle,
+                    series["best"] * scale,
+                    color=style.INK,
+                    linewidth=0.7,
+                    linestyle=(0, (3, 2)),
+                    zorder=1,
+                )
+        ax.set_ylabel(label, fontsize=7)
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#E5E5E5", linewidth=0.5)
+        for side in ("right", "top"):
+            ax.spines[side].set_visible(False)
+        date_axis(ax)
+        mark_article(ax, label=ax is axes[0])
+    handles = [
+        Line2D([], [], marker=ESTIMATOR_MARKERS[c], color=style.INK, linestyle="", label=c)
+        for c in counters
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=style.MUTED,
+            markerfacecolor="white",
+            linestyle="",
+            label="Iraq or Syria only (hollow)",
+        ),
+        Line2D([], [], color=style.INK, linewidth=1.2, label="range given"),
+        Line2D([], [], color=style.INK, marker="$\\uparrow$", linestyle="", label="'more than'"),
+        Line2D(
+            [],
+            [],
+            color=style.INK,
+            linewidth=0.7,
+            linestyle=(0, (3, 2)),
+            label="one estimator's series",
+        ),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=4,
+        frameon=False,
+        fontsize=7,
+        bbox_to_anchor=(0.5, 0.03),
+    )
+    fig.text(
+        0.01,
+        0.965,
+        "Published estimates of the Islamic State group's territory, 2014–2017",
+        fontsize=9,
+    )
+    fig.text(
+        0.01,
+        0.008,
+        f"Source: cityatlas dataset v{data.version}, estimates table; each estimate is cited in the book.",
+        fontsize=6,
         color=style.MUTED,
     )
     return fig

@@ -379,8 +379,9 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
                 )
 
 
-def check_measures(raw: RawTable) -> Iterable[Problem]:
-    """Periods in order, low <= best <= high, a best or a full range, a note for 'other'."""
+def check_counts(raw: RawTable) -> Iterable[Problem]:
+    """Measures and estimates: periods in order, low <= best <= high, a best value or a range
+    (or a floor or ceiling explained in the note), a note for 'other'."""
     for row, line in zip(raw.rows, raw.lines, strict=True):
         problem = check_date_range(raw, row, line)
         if problem:
@@ -390,7 +391,12 @@ def check_measures(raw: RawTable) -> Iterable[Problem]:
             for name in ("low", "best", "high")
             if NUMBER_TEXT.match(row[name])
         }
-        if "best" not in values and not ("low" in values and "high" in values):
+        bound_explained = bool(row.get("note")) and raw.table.name == "estimates"
+        if (
+            "best" not in values
+            and not ("low" in values and "high" in values)
+            and not (bound_explained and ("low" in values or "high" in values))
+        ):
             yield Problem(
                 str(raw.path),
                 line,
@@ -438,6 +444,7 @@ def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     if "events" in tables:
         problems.extend(check_event_dates(tables["events"]))
         problems.extend(check_control_sequences(tables["events"]))
-    if "measures" in tables:
-        problems.extend(check_measures(tables["measures"]))
+    for name in ("measures", "estimates"):
+        if name in tables:
+            problems.extend(check_counts(tables[name]))
     return tables, sorted(set(problems))

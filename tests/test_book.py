@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -321,3 +322,98 @@ def test_lint_failure_fails_make_test(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode != 0 and "F401" in result.stdout
+
+
+class ProseCounter(HTMLParser):
+    """Words of a page's prose (paragraphs outside tables, figures and code cells) and the
+    bibliography entries its citations point at."""
+
+    SKIP = frozenset({"table", "figure", "pre", "script", "style", "nav", "header", "footer"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip_depth = 0
+        self.in_article = False
+        self.stack: list[str] = []
+        self.in_paragraph = 0
+        self.words = 0
+        self.cited: set[str] = set()
+        self.headings: list[str] = []
+        self.heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag in ("br", "img", "meta", "link", "hr", "input"):
+            return
+        classes = (attributes.get("class") or "").split()
+        if tag == "article" and "bd-article" in classes:
+            self.in_article = True
+        skip = tag in self.SKIP or "cell" in classes
+        self.stack.append("skip" if skip else tag)
+        if skip:
+            self.skip_depth += 1
+        if not self.in_article or self.skip_depth:
+            return
+        if tag == "p":
+            self.in_paragraph += 1
+        if tag == "h2":
+            self.heading = []
+        href = attributes.get("href") or ""
+        if tag == "a" and "references.html#" in href:  # a citation: counted as a work, not as prose
+            self.cited.add(href.split("#", 1)[1])
+            self.stack[-1] = "skip"
+            self.skip_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("br", "img", "meta", "link", "hr", "input") or not self.stack:
+            return
+        top = self.stack.pop()
+        if top == "skip":
+            self.skip_depth -= 1
+        if tag == "article":
+            self.in_article = False
+        if tag == "p" and self.in_paragraph and not self.skip_depth:
+            self.in_paragraph -= 1
+        if tag == "h2" and self.heading is not None:
+            self.headings.append("".join(self.heading).replace("#", "").strip())
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth or not self.in_article:
+            return
+        if self.heading is not None:
+            self.heading.append(data)
+        if self.in_paragraph:
+            self.words += sum(1 for word in data.split() if any(ch.isalnum() for ch in word))
+
+
+SECTIONS = [
+    "The city before",
+    "The fall",
+    "Under the Islamic State",
+    "The battle to retake it",
+    "Aftermath and cost",
+    "What the article said",
+    "Where the sources differ",
+]
+
+
+@pytest.mark.book
+def test_every_city_page_tells_the_whole_story_with_ten_works_cited(root: Path, data) -> None:
+    for place in history.subject_places(data):
+        page = root / "_build" / "html" / "chapters" / f"{place}.html"
+        counter = ProseCounter()
+        counter.feed(page.read_text(encoding="utf-8"))
+        assert counter.headings == SECTIONS, place
+        assert counter.words >= 1200, f"{place}: {counter.words} words of prose"
+        assert len(counter.cited) >= 10, f"{place}: {len(counter.cited)} works cited"
+        assert "Name: count, dtype" not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.book
+def test_the_overview_tells_the_arc(root: Path) -> None:
+    counter = ProseCounter()
+    page = (root / "_build" / "html" / "chapters" / "overview.html").read_text(encoding="utf-8")
+    counter.feed(page)
+    assert counter.words >= 800, counter.words
+    assert 'id="fig-overview-territory"' in page
