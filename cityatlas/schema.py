@@ -277,6 +277,13 @@ DATE_PRECISIONS: tuple[Value, ...] = (
     Value("week", "week", "أسبوع", "the date is known to the week"),
     Value("month", "month", "شهر", "the date is known to the month"),
     Value("year", "year", "سنة", "the date is known to the year"),
+    Value(
+        "range",
+        "range",
+        "فترة",
+        "the date lies somewhere between date_start and date_end, a span of more than a month "
+        "that may cross years; the dispute note says why",
+    ),
 )
 
 DATE_BASES: tuple[Value, ...] = (
