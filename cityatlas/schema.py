@@ -416,8 +416,17 @@ SOURCES = Table(
         Column(
             "published",
             "date",
-            "Publication date; for living pages (encyclopedias, maps), the day the project read them. "
+            "Publication date; empty for living pages (encyclopedias, maps, databases) that have "
+            "none, which give the day they were read in 'accessed'. " + DATE_DESCRIPTION,
+            required=False,
+            within_study=False,
+        ),
+        Column(
+            "accessed",
+            "date",
+            "Day the project read the page; required where there is no publication date. "
             + DATE_DESCRIPTION,
+            required=False,
             within_study=False,
         ),
         Column(
