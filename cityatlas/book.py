@@ -100,7 +100,8 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
     links = []
     for sid in ids:
         s = sources.loc[sid]
-        title = html.escape(f"{s['publisher']}, {s['published']:%-d %b %Y}")
+        dated = "" if pd.isna(s["published"]) else f", {s['published']:%-d %b %Y}"
+        title = html.escape(f"{s['publisher']}{dated}")
         links.append(
             f"<a href='{html.escape(s['url'])}' title='{html.escape(s['title'])}'>{title}</a>"
             if s["url"]

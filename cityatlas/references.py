@@ -12,19 +12,23 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 
 
 def bibtex_entry(source: dict) -> str:
-    """One @misc entry for a source row."""
-    year, month, _ = source["published"].split("-")
+    """One @misc entry for a source row: dated by publication, or by reading for living pages."""
+    when = source["published"] or source["accessed"]
+    year, month, _ = when.split("-")
     fields = {
         "title": "{" + source["title"].translate(SPECIAL) + "}",
         "author": "{" + (source["author"] or source["publisher"]).translate(SPECIAL) + "}",
         "howpublished": source["publisher"].translate(SPECIAL),
         "year": year,
         "month": MONTHS[int(month) - 1],
-        "note": ("Published " if source["kind"] != "encyclopedia" else "Read ")
-        + source["published"],
+        "note": f"Published {source['published']}"
+        if source["published"]
+        else f"Living page, read {source['accessed']}",
     }
     if source["url"]:
         fields["url"] = source["url"]
+    if source["accessed"]:
+        fields["urldate"] = source["accessed"]
     body = ",\n".join(
         f"  {k} = {{{v}}}" if k != "month" else f"  {k} = {v}" for k, v in fields.items()
     )

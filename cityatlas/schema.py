@@ -277,6 +277,13 @@ DATE_PRECISIONS: tuple[Value, ...] = (
     Value("week", "week", "أسبوع", "the date is known to the week"),
     Value("month", "month", "شهر", "the date is known to the month"),
     Value("year", "year", "سنة", "the date is known to the year"),
+    Value(
+        "range",
+        "range",
+        "فترة",
+        "the date lies somewhere between date_start and date_end, a span of more than a month "
+        "that may cross years; the dispute note says why",
+    ),
 )
 
 DATE_BASES: tuple[Value, ...] = (
@@ -409,8 +416,17 @@ SOURCES = Table(
         Column(
             "published",
             "date",
-            "Publication date; for living pages (encyclopedias, maps), the day the project read them. "
+            "Publication date; empty for living pages (encyclopedias, maps, databases) that have "
+            "none, which give the day they were read in 'accessed'. " + DATE_DESCRIPTION,
+            required=False,
+            within_study=False,
+        ),
+        Column(
+            "accessed",
+            "date",
+            "Day the project read the page; required where there is no publication date. "
             + DATE_DESCRIPTION,
+            required=False,
             within_study=False,
         ),
         Column(

@@ -269,8 +269,26 @@ def check_places(raw: RawTable) -> Iterable[Problem]:
 
 
 def check_sources(raw: RawTable) -> Iterable[Problem]:
-    """Every source but the primary one has an address."""
+    """Every source but the primary one has an address; each has a date, read after publication."""
     for row, line in zip(raw.rows, raw.lines, strict=True):
+        if not row["published"] and not row["accessed"]:
+            yield Problem(
+                str(raw.path),
+                line,
+                "published",
+                "",
+                "a source needs its publication date, or for a living page the date it was read "
+                "(accessed)",
+            )
+        published, accessed = parse_date(row["published"]), parse_date(row["accessed"])
+        if published and accessed and accessed < published:
+            yield Problem(
+                str(raw.path),
+                line,
+                "accessed",
+                row["accessed"],
+                f"accessed is before the publication date {row['published']}",
+            )
         if not row["url"] and row["kind"] != "primary":
             yield Problem(
                 str(raw.path),

@@ -316,6 +316,16 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "column 'id' value 'test-mosul-population'",
         "duplicate id",
     ),
+    "source without any date": (
+        replace_line("sources.csv", "geonames,", ",,2026-11-23,https://", ",,,https://"),
+        "column 'published' value ''",
+        "a source needs its publication date, or for a living page the date it was read",
+    ),
+    "source read before it was published": (
+        replace_line("sources.csv", "vice-2014-mosul,", ",2014-06-10,,", ",2014-06-10,2014-06-01,"),
+        "column 'accessed' value '2014-06-01'",
+        "accessed is before the publication date 2014-06-10",
+    ),
     "source without an address": (
         replace_line("sources.csv", "geonames,", "https://www.geonames.org/", ""),
         "column 'url' value ''",
