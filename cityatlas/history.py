@@ -132,6 +132,8 @@ def date_text(
         return f"{start:%Y}"
     if precision == "month":
         return start.strftime(f"{month} %Y")
+    if precision == "range":  # known only to lie between two months
+        return f"{start.strftime(f'{month} %Y')} to {end.strftime(f'{month} %Y')}"
     if precision == "day" or start == end:
         return start.strftime(f"%-d {month} %Y")
     if start.year != end.year:

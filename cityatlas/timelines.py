@@ -42,21 +42,27 @@ def mark_article(ax: plt.Axes, label: bool = True) -> None:
         )
 
 
-def date_axis(ax: plt.Axes) -> None:
-    """Years as major ticks, quarters as minor ticks, over the study period."""
-    ax.set_xlim(AXIS_START, AXIS_END)
+def date_axis(ax: plt.Axes, start: pd.Timestamp = AXIS_START, end: pd.Timestamp = AXIS_END) -> None:
+    """Years as major ticks, quarters as minor ticks, over the study period (or a wider span)."""
+    ax.set_xlim(start, end)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
     ax.grid(axis="x", which="major", color="#DDDDDD", linewidth=0.6, zorder=0)
 
 
-def draw_periods(ax: plt.Axes, place: str, y: float, height: float, data: Dataset) -> None:
-    """A lane of control periods: colour by controller, hatch by status, faded uncertain starts."""
+def draw_periods(
+    ax: plt.Axes, place: str, y: float, height: float, data: Dataset, end: pd.Timestamp = AXIS_END
+) -> None:
+    """A lane of control periods: colour by controller, hatch by status, faded uncertain starts.
+
+    A period still open at the end of the data runs to ``end`` (the right edge of the axis).
+    """
+    axis_end = end
     events = history.events_of(place, data).set_index("id")
     for period in history.periods_of(place, data).itertuples():
         start = period.start
-        end = period.end if not pd.isna(period.end) else AXIS_END
+        end = period.end if not pd.isna(period.end) else axis_end
         certain_from = (
             events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1)
             if period.start_precision != "day"
@@ -245,8 +251,10 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     fig = plt.figure(figsize=(style.FULL_WIDTH_IN, height))
     chart_bottom = source_in + key_in + legend_in + ticks_in
     ax = fig.add_axes((0.02, y(chart_bottom), 0.96, y(CHART_IN)))
-    draw_periods(ax, place, 0.0, 0.5, data)
-    date_axis(ax)
+    span_start = min(AXIS_START, pd.Timestamp(f"{events['date_start'].min():%Y}-01-01"))
+    span_end = max(AXIS_END, pd.Timestamp(f"{events['date_end'].max().year + 1}-01-01"))
+    draw_periods(ax, place, 0.0, 0.5, data, end=span_end)
+    date_axis(ax, span_start, span_end)
     top = LABEL_BASE + LEVEL_STEP * MAX_LEVELS
     ax.set_ylim(-0.4, top)
     renderer = fig.canvas.get_renderer()
@@ -293,7 +301,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     fig.text(
         0.02,
         y(height - title_in / 2),
-        f"{row['name_en']}  {row['name_ar']}: events and control, 2014–2017",
+        f"{row['name_en']}  {row['name_ar']}: events and control, {span_start:%Y}–{span_end.year - 1}",
         fontsize=9,
         va="center",
     )
