@@ -248,8 +248,12 @@ def _coords(geometry: shapely.Geometry, tolerance: float, rings: bool) -> list[n
     out = []
     for part in parts:
         if rings and isinstance(part, shapely.Polygon):
+            if part.area < (3 * tolerance) ** 2:  # an islet or pond smaller than a few pixels
+                continue
             coords = np.asarray(part.exterior.coords)
         elif not rings and isinstance(part, shapely.LineString):
+            if part.length < 3 * tolerance:  # a stub too short to see
+                continue
             coords = np.asarray(part.coords)
         else:
             continue

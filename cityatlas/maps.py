@@ -40,6 +40,7 @@ def draw_basemap(
     extent: tuple[float, float, float, float],
     resolution: str = "i",
     label_rivers: bool = True,
+    minor_rivers: bool = True,
 ) -> None:
     """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named.
 
@@ -57,11 +58,12 @@ def draw_basemap(
     lakes = geo.clip_polygons(base.lakes, extent, tolerance)
     ax.add_collection(PolyCollection(land, facecolors=style.LAND, edgecolors="none", zorder=1))
     ax.add_collection(PolyCollection(lakes, facecolors=style.WATER, edgecolors="none", zorder=1.1))
-    ax.add_collection(
-        LineCollection(
-            lines(base.rivers), colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2
+    if minor_rivers:  # too fine to read on small multiples
+        ax.add_collection(
+            LineCollection(
+                lines(base.rivers), colors=style.RIVER, linewidths=0.35, alpha=0.6, zorder=1.2
+            )
         )
-    )
     ax.add_collection(
         LineCollection(
             lines(base.borders),
@@ -423,7 +425,7 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     for i, when in enumerate(whens):
         ax = fig.add_subplot(rows, columns, i + 1, projection=geo.PROJECTION)
         ax.set_facecolor(style.WATER)
-        draw_basemap(ax, extent, "c", label_rivers=False)
+        draw_basemap(ax, extent, "c", label_rivers=False, minor_rivers=False)
         controllers |= set(draw_control(ax, when, data, labels=False, size=28))
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=7.5, loc="left")
