@@ -203,7 +203,7 @@ def html_pages(root: Path) -> list[Path]:
 def test_every_city_page_shows_three_figures_and_the_events_table(root: Path, data) -> None:
     for place in history.subject_places(data):
         page = (root / "_build" / "html" / "chapters" / f"{place}.html").read_text(encoding="utf-8")
-        assert "class='events'" in page and "Key facts" in page
+        assert re.search(r"""class=["']events["']""", page) and "Key facts" in page
         for kind in ("locator", "city", "timeline"):
             figure = re.search(rf'<figure[^>]+id="fig-{place}-{kind}">(.*?)</figure>', page, re.S)
             assert figure, f"fig-{place}-{kind}"
