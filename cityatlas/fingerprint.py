@@ -38,9 +38,13 @@ def modules(names: Iterable[str], root: Path = paths.ROOT) -> list[Path]:
 
 def book_sources(root: Path = paths.ROOT) -> list[Path]:
     """Every file the HTML book is built from."""
-    files = [root / name for name in ("_config.yml", "_toc.yml", "intro.md", "references.bib")]
+    names = ("_config.yml", "_toc.yml", "intro.md", "gallery.md", "references.bib", "CITATION.cff")
+    files = [root / name for name in names]
     files += tree(root / "chapters") + tree(root / "_static") + tree(root / "_extra")
-    files += tree(root / "figures") + tree(root / "data" / "clean") + modules(("sphinxext",), root)
+    files += tree(root / "figures") + tree(root / "data" / "clean")
+    # the Sphinx extension and what the figures' landing pages are made from
+    files += modules(("sphinxext", "landing", "cite", "figures"), root)
+    files += tree(root / "cityatlas" / "templates")
     return [f for f in files if ".ipynb_checkpoints" not in f.parts]
 
 

@@ -24,6 +24,8 @@ ATTRIBUTION = (
     f"Places: GeoNames and cited sources. Control: cityatlas dataset v{DATASET_VERSION}."
 )
 CLOSE_UP_KM = 220.0
+#: The capitals every locator map marks.
+CAPITALS = ("baghdad", "damascus")
 
 
 def new_map(width_in: float, height_in: float) -> tuple[Figure, plt.Axes]:
@@ -244,7 +246,7 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
     fig, ax = new_map(style.FULL_WIDTH_IN * 0.62, 3.3)
     extent = geo.region_extent()
     draw_basemap(ax, extent, "l")
-    shown = places.loc[[p for p in ("baghdad", "damascus") if p != place] + [place]]
+    shown = places.loc[[p for p in CAPITALS if p != place] + [place]]
     note = ""
     distances = data.distances.set_index("place")
     if place in distances.index:  # the pipeline derives the distance for every place in Iraq

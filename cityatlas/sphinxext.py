@@ -12,16 +12,29 @@
   "Cite this figure" line and links to its files. The words live in one place.
 - sphinxcontrib-bibtex marks the reference list ``role="list"`` with entries that are not
   list items (an axe-core critical finding); those roles are dropped.
+- Every figure gets a landing page, ``figures/<id>.html`` (``cityatlas.landing``), written
+  with its files when the HTML book is finished; each caption links to it (the
+  ``{figure-page}`` role) and the ``{figure-gallery}`` directive shows every figure. Both
+  resolve when a page is written: relative links in the HTML site, the published address
+  (``html.baseurl``) in the single-page build that is printed to PDF.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-from cityatlas import paths
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import split_explicit_title
+from sphinx.util.osutil import relative_uri
+
+from cityatlas import cite, paths
 
 THEBE_CONFIG_BLOCK = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>', re.S)
 TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
@@ -88,7 +101,11 @@ def figure_caption(row: dict[str, str]) -> str:
     links = " · ".join(
         f"{{download}}`{fmt.upper()} <../figures/{row[fmt]}>`" for fmt in FIGURE_FORMATS
     )
-    return f"{row['caption']} *Cite this figure:* {row['citation']} Files: {links}."
+    page = f"{{figure-page}}`Figure page <{row['id']}>`"
+    return (
+        f"{row['caption']} *Cite this figure:* {row['citation']} Files: {links}. "
+        f"{page}: the data it draws and its citation as BibTeX, RIS and CSL-JSON."
+    )
 
 
 def shown_figure(cell: dict) -> str | None:
@@ -127,8 +144,115 @@ def add_figure_metadata(app, docname: str, source: list[str]) -> None:
         app.env.note_dependency(str(paths.FIGURE_INDEX))  # re-read the page when a caption changes
 
 
+class figure_page_link(nodes.Inline, nodes.TextElement):
+    """A link to a figure's landing page, resolved when the page is written."""
+
+
+class figure_gallery(nodes.General, nodes.Element):
+    """The place of the figure gallery, filled in when the page is written."""
+
+
+def figure_page_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{figure-page}`text <fig-id>```: a link to a figure's landing page."""
+    _, title, fig_id = split_explicit_title(text)
+    return [figure_page_link(rawtext, title, figure=fig_id)], []
+
+
+def landing_inputs(root: Path) -> list[Path]:
+    """Every file the landing pages are made from, so a change to any rebuilds them."""
+    files = [root / "CITATION.cff", *sorted((root / "figures").glob("*"))]
+    files += sorted((root / "data" / "clean").glob("*.csv"))
+    files += sorted((root / "cityatlas" / "templates").glob("*"))
+    return files + [root / "cityatlas" / f"{m}.py" for m in ("cite", "figures", "landing")]
+
+
+class FigureGallery(SphinxDirective):
+    """``{figure-gallery}``: every figure as a thumbnail with id and title, linking to its page."""
+
+    def run(self) -> list[nodes.Node]:
+        for path in landing_inputs(Path(self.env.srcdir)):
+            if path.is_file():
+                self.env.note_dependency(str(path))
+        return [figure_gallery()]
+
+
+def gallery_list(rows: list[dict[str, str]], book: cite.Book) -> nodes.bullet_list:
+    """The gallery as a list of titles linking to the published pages (for the printed book)."""
+    items = nodes.bullet_list(classes=["cityatlas-gallery-list"])
+    for row in rows:
+        link = nodes.reference("", row["title"], refuri=book.figure_url(row["id"]))
+        paragraph = nodes.paragraph("", "", link, nodes.Text(" "), nodes.literal("", row["id"]))
+        items += nodes.list_item("", paragraph)
+    return items
+
+
+class ResolveFigureLinks(SphinxPostTransform):
+    """Point figure-page links and the gallery at the landing pages, per builder."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        builder = self.app.builder
+        on_site = builder.name == "html"
+        root = Path(self.env.srcdir)
+        book = cite.book(root) if (root / "CITATION.cff").exists() else None
+        for node in list(self.document.findall(figure_page_link)):
+            fig_id = node["figure"]
+            if on_site:
+                uri = builder.get_relative_uri(self.env.docname, f"{cite.FIGURE_PAGES}/{fig_id}")
+            else:
+                uri = book.figure_url(fig_id) if book else ""
+            node.replace_self(nodes.reference("", node.astext(), refuri=uri, internal=on_site))
+        for node in list(self.document.findall(figure_gallery)):
+            rows = list(figure_index().values())
+            if on_site:
+                from cityatlas import landing
+
+                base = relative_uri(
+                    builder.get_target_uri(self.env.docname), f"{cite.FIGURE_PAGES}/"
+                )
+                node.replace_self(nodes.raw("", landing.gallery_html(rows, base), format="html"))
+            else:
+                node.replace_self(gallery_list(rows, book) if book else [])
+
+
+def collect_figure_pages(app) -> list[tuple[str, dict, str]]:
+    """Sphinx ``html-collect-pages`` hook: write every figure's files and landing page."""
+    root = Path(app.srcdir)
+    if app.builder.name != "html" or not (root / "figures" / paths.FIGURE_INDEX.name).exists():
+        return []
+    from cityatlas import landing
+
+    labels = app.env.domaindata["std"]["labels"]  # name: (docname, anchor, section title)
+
+    def chapter_of(fig_id: str) -> landing.Chapter | None:
+        if fig_id not in labels:
+            return None
+        docname, anchor, _ = labels[fig_id]
+        href = app.builder.get_relative_uri(f"{cite.FIGURE_PAGES}/{fig_id}", docname)
+        return landing.Chapter(app.env.titles[docname].astext(), f"{href}#{anchor}")
+
+    out = Path(app.outdir) / cite.FIGURE_PAGES
+    return [
+        (name, parts, "page.html") for name, parts in landing.build_pages(root, out, chapter_of)
+    ]
+
+
+def source_version() -> int:
+    """A number that changes with this module's code, so Sphinx re-reads every page after an edit."""
+    return int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12], 16)
+
+
 def setup(app) -> dict:
-    """Register the hooks."""
+    """Register the hooks, the ``{figure-page}`` role and the ``{figure-gallery}`` directive."""
     app.connect("source-read", add_figure_metadata)
     app.connect("html-page-context", clean_page, priority=900)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("html-collect-pages", collect_figure_pages)
+    app.add_role("figure-page", figure_page_role)
+    app.add_directive("figure-gallery", FigureGallery)
+    app.add_post_transform(ResolveFigureLinks)
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": source_version(),
+    }

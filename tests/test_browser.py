@@ -4,24 +4,17 @@ accessible (axe-core), and every download link working."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import itertools
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from cityatlas.build import CHROMIUM, CHROMIUM_FLAGS
-
 pytestmark = pytest.mark.book
 
 HTML = Path(__file__).resolve().parent.parent / "_build" / "html"
 SCREENSHOTS = HTML.parent / "screenshots"
-LAUNCH_ARGS = [f for f in CHROMIUM_FLAGS if f not in ("--headless", "--no-pdf-header-footer")]
 
 
 def book_pages() -> list[str]:
@@ -35,35 +28,6 @@ def book_pages() -> list[str]:
         if not {"_static", "_sources", "_images", "_downloads"} & set(p.parts)
         and p.name not in skip
     )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The built book served on 127.0.0.1, as a reader's browser would load it."""
-    if not (HTML / "index.html").exists():
-        pytest.fail("the HTML book is missing: run `make html`")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(HTML))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 class Visit:

@@ -187,7 +187,7 @@ def test_redrawn_figure_is_byte_identical_to_the_committed_one(
 ) -> None:
     spec = figures.spec(fig_id, data)
     fig = spec.draw(data)
-    figures.save_figure(fig, spec.id, tmp_path)
+    figures.save_figure(fig, spec, tmp_path)
     plt.close(fig)
     for fmt in figures.FORMATS:
         name = f"{spec.id}.{fmt}"
