@@ -27,7 +27,12 @@ from cityatlas.data import load
 TEMPLATES = Path(__file__).with_name("templates")
 THUMBNAIL_WIDTH = 480
 CITATION_STYLES = {"APA": "apa", "Chicago": "chicago-author-date"}
-TABLE_NAMES = {"places": "places", "events": "events", "control_periods": "control periods"}
+TABLE_NAMES = {
+    "places": "places",
+    "events": "events",
+    "control_periods": "control periods",
+    "estimates": "published estimates",
+}
 
 
 @dataclass(frozen=True)
