@@ -304,14 +304,23 @@ def gallery_html(rows: list[dict[str, str]], base: str) -> str:
     return environment().get_template("gallery.html").render(rows=rows, base=base)
 
 
+def remove_stale(out: Path, ids: set[str]) -> None:
+    """Delete files and pages of figures that are no longer in the book."""
+    for path in [*out.glob("fig-*"), *out.glob("thumbs/fig-*")]:
+        if path.name.split(".", 1)[0] not in ids:
+            path.unlink()
+
+
 def build_pages(
     root: Path, out: Path, chapter_of: Callable[[str], Chapter | None]
 ) -> list[tuple[str, dict[str, str]]]:
     """Write every figure's files into ``out``; return each landing page's name and parts."""
     b = cite.book(root)
     specs = {s.id: s for s in figures.figure_specs(load(root / "data" / "clean"))}
+    rows = index_rows(root / "figures")
+    remove_stale(out, {row["id"] for row in rows})
     pages = []
-    for row in index_rows(root / "figures"):
+    for row in rows:
         if row["id"] not in specs:
             raise ValueError(f"figures/index.csv: {row['id']!r} is not a figure of the book")
         downloads = write_figure_files(row, specs[row["id"]], b, root, out)
