@@ -9,7 +9,8 @@ STAMP       := $(VENV)/.cityatlas-installed
 # Offline everywhere: cartopy must never download, jupyter must never phone home.
 export CARTOPY_OFFLINE := 1
 export PYTHONHASHSEED := 0
-export SOURCE_DATE_EPOCH := 1420070400
+# 2026-11-24, the date of dataset v0.2.0: the one date written into built files.
+export SOURCE_DATE_EPOCH := 1795478400
 
 .PHONY: help book test check data figures chapters html pdf lint format lab bench lock clean sysdeps env
 
