@@ -7,6 +7,7 @@ committed notebook is untouched) and with figure files going to a scratch folder
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -101,18 +102,20 @@ def test_run_all_cells_in_jupyterlab_draws_the_figures_and_renders_myst(lab: str
         page.wait_for_selector(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
         )
-        page.click("text=Run", timeout=30_000)
-        page.click("text=Run All Cells", timeout=30_000)
-        page.wait_for_function(
-            """() => {
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click(timeout=30_000)
+        page.locator(".lm-Menu-item", has_text="Run All Cells").first.click(timeout=30_000)
+        run_all_finished = """() => {
                 const cells = [...document.querySelectorAll('.jp-CodeCell')];
                 return cells.length > 0 && cells.every(c => {
                     const prompt = c.querySelector('.jp-InputPrompt');
                     return prompt && /\\[\\d+\\]/.test(prompt.textContent);
                 });
-            }""",
-            timeout=300_000,
-        )
+            }"""
+        try:
+            page.wait_for_function(run_all_finished, timeout=300_000)
+        finally:
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
         page.wait_for_timeout(2000)
         notebook = page.locator(".jp-Notebook")
         images = notebook.locator(".jp-OutputArea-output img")
