@@ -12,7 +12,6 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -277,8 +276,3 @@ def build_pdf(root: Path = paths.ROOT) -> Path:
     if build_if_changed(root, "singlehtml", page) or not pdf.exists():
         print_to_pdf(page, pdf)
     return pdf
-
-
-def clean_build(root: Path = paths.ROOT) -> None:
-    """Remove _build."""
-    shutil.rmtree(root / "_build", ignore_errors=True)

@@ -148,6 +148,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
     if kind == "timeline":
         values |= {
             "events": len(history.events_of(place, data)),
+            "years": timelines.timeline_years(history.events_of(place, data)),
             "held": history.held_text(place, data),
         }
         return FigureSpec(

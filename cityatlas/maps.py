@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 
 from cityatlas import geo, history, style
 from cityatlas.data import Dataset
-from cityatlas.labels import place_labels
+from cityatlas.placement import place_labels
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
 ATTRIBUTION = (

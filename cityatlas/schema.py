@@ -788,17 +788,6 @@ DERIVED_TABLES: tuple[Table, ...] = (CONTROL_PERIODS, DISTANCES)
 ALL_TABLES: tuple[Table, ...] = RAW_TABLES + DERIVED_TABLES
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 
-VALUE_SETS: dict[str, tuple[Value, ...]] = {
-    "controllers": CONTROLLERS,
-    "statuses": STATUSES,
-    "event_types": EVENT_TYPES,
-    "date_precisions": DATE_PRECISIONS,
-    "date_bases": DATE_BASES,
-    "verdicts": VERDICTS,
-    "quantities": QUANTITIES,
-    "units": UNITS,
-}
-
 
 @dataclass
 class Labels:

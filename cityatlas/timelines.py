@@ -222,6 +222,20 @@ def cluster_label(numbers: list[int]) -> str:
     return f"{numbers[0]}–{numbers[-1]}"
 
 
+def timeline_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The dates a place's timeline covers: the study period, widened to whole years so that
+    every event of the place falls inside it."""
+    start = min(AXIS_START, pd.Timestamp(f"{events['date_start'].min():%Y}-01-01"))
+    end = max(AXIS_END, pd.Timestamp(f"{events['date_end'].max().year + 1}-01-01"))
+    return start, end
+
+
+def timeline_years(events: pd.DataFrame) -> str:
+    """The years a place's timeline covers, as its title gives them: "2014–2017"."""
+    start, end = timeline_span(events)
+    return f"{start:%Y}–{end.year - 1}"
+
+
 def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     """A place's control band and numbered events on a date axis, with a key of the events.
 
@@ -251,8 +265,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     fig = plt.figure(figsize=(style.FULL_WIDTH_IN, height))
     chart_bottom = source_in + key_in + legend_in + ticks_in
     ax = fig.add_axes((0.02, y(chart_bottom), 0.96, y(CHART_IN)))
-    span_start = min(AXIS_START, pd.Timestamp(f"{events['date_start'].min():%Y}-01-01"))
-    span_end = max(AXIS_END, pd.Timestamp(f"{events['date_end'].max().year + 1}-01-01"))
+    span_start, span_end = timeline_span(events)
     draw_periods(ax, place, 0.0, 0.5, data, end=span_end)
     date_axis(ax, span_start, span_end)
     top = LABEL_BASE + LEVEL_STEP * MAX_LEVELS
@@ -301,7 +314,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     fig.text(
         0.02,
         y(height - title_in / 2),
-        f"{row['name_en']}  {row['name_ar']}: events and control, {span_start:%Y}–{span_end.year - 1}",
+        f"{row['name_en']}  {row['name_ar']}: events and control, {timeline_years(events)}",
         fontsize=9,
         va="center",
     )
@@ -419,6 +432,31 @@ ESTIMATE_PANELS = (
 )
 
 
+SCOPE_COLOURS = {"iraq_and_syria": style.INK, "iraq": style.MUTED, "syria": style.MUTED}
+
+
+def draw_estimate(
+    ax: plt.Axes, at: pd.Timestamp, row: pd.Series, scale: float, marker: str
+) -> None:
+    """One published estimate: its best value as a marker (hollow when it covers one country),
+    a range as a vertical bar, a floor ("more than") as a marker with an arrow above it."""
+    colour = SCOPE_COLOURS[row["scope"]]
+    face = colour if row["scope"] == "iraq_and_syria" else "white"
+    low, best, high = (None if pd.isna(row[k]) else row[k] * scale for k in ("low", "best", "high"))
+    point = best if best is not None else (low if high is None else high)
+    if low is not None and high is not None:
+        ax.plot([at, at], [low, high], color=colour, linewidth=1.2, zorder=2)
+    elif best is None and low is not None:
+        above = transforms.offset_copy(ax.transData, fig=ax.figure, y=7, units="points")
+        ax.plot(
+            [at], [low], marker="$\\uparrow$", color=colour, markersize=6, transform=above, zorder=3
+        )
+    if best is not None or low is None or high is None:
+        ax.plot(
+            [at], [point], marker=marker, color=colour, markerfacecolor=face, markersize=5, zorder=3
+        )
+
+
 def territory_estimates(data: Dataset | None = None) -> Figure:
     """Published estimates of the group's territory, population and losses, 2014–2017.
 
@@ -440,59 +478,8 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
             mine = rows[rows["counted_by"] == counter].sort_values("date_start")
             when = mine["date_start"] + (mine["date_end"] - mine["date_start"]) / 2
             marker = ESTIMATOR_MARKERS[counter]
-            scope_styles = {"iraq_and_syria": style.INK, "iraq": style.MUTED, "syria": style.MUTED}
             for (_, row), at in zip(mine.iterrows(), when, strict=True):
-                colour = scope_styles[row["scope"]]
-                filled = row["scope"] == "iraq_and_syria"
-                face = colour if filled else "white"
-                if not pd.isna(row["best"]):
-                    ax.plot(
-                        [at],
-                        [row["best"] * scale],
-                        marker=marker,
-                        color=colour,
-                        markerfacecolor=face,
-                        markersize=5,
-                        zorder=3,
-                    )
-                if not pd.isna(row["low"]) and not pd.isna(row["high"]):
-                    ax.plot(
-                        [at, at],
-                        [row["low"] * scale, row["high"] * scale],
-                        color=colour,
-                        linewidth=1.2,
-                        zorder=2,
-                    )
-                elif not pd.isna(row["low"]) and pd.isna(row["best"]):
-                    above = transforms.offset_copy(ax.transData, fig=fig, y=7, units="points")
-                    ax.plot(
-                        [at],
-                        [row["low"] * scale],
-                        marker="$\\uparrow$",
-                        color=colour,
-                        markersize=6,
-                        transform=above,
-                        zorder=3,
-                    )
-                    ax.plot(
-                        [at],
-                        [row["low"] * scale],
-                        marker=marker,
-                        color=colour,
-                        markerfacecolor=face,
-                        markersize=5,
-                        zorder=3,
-                    )
-                elif not pd.isna(row["high"]) and pd.isna(row["best"]):
-                    ax.plot(
-                        [at],
-                        [row["high"] * scale],
-                        marker=marker,
-                        color=colour,
-                        markerfacecolor=face,
-                        markersize=5,
-                        zorder=3,
-                    )
+                draw_estimate(ax, at, row, scale, marker)
             series = mine[(mine["scope"] == "iraq_and_syria") & mine["best"].notna()]
             if len(series) >= 3:  # a series from one estimator: joined, to be read as one
                 middle = series["date_start"] + (series["date_end"] - series["date_start"]) / 2
