@@ -181,6 +181,7 @@ def book_figure_ids() -> list[str]:
     return figures.figure_ids(load())
 
 
+@pytest.mark.slow  # draws every figure again: in `make test`, not in `make check`
 @pytest.mark.parametrize("fig_id", book_figure_ids())
 def test_redrawn_figure_is_byte_identical_to_the_committed_one(
     fig_id: str, root: Path, tmp_path: Path, data
