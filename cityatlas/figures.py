@@ -190,14 +190,14 @@ def overview_spec(
             **drawn,
         )
     if kind == "swimlane":
-        values = {"places": len(history.places_with_events(data))}
+        values = {"places": len(timelines.swimlane_places(data))}
         return FigureSpec(
             overview_figure_id("swimlane"),
             "overview-swimlane",
             control,
             timelines.control_swimlane,
             values,
-            shows=tuple(history.places_with_events(data)),
+            shows=tuple(timelines.swimlane_places(data)),
             tables=drawn["tables"],
         )
     if kind == "held":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cityatlas.data import Dataset, load
-from cityatlas.schema import STATUSES, STUDY_END, STUDY_START
+from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,19 @@ def state_at(place: str, date: str | pd.Timestamp, data: Dataset | None = None) 
     periods = periods_of(place, data)
     current = periods[periods["start"] <= when]
     if current.empty:
-        first = events_of(place, data).iloc[0]
-        return State(str(first["controller_before"]), "held")
+        return initial_state(place, data)
     row = current.iloc[-1]
     return State(str(row["controller"]), str(row["status"]))
+
+
+def initial_state(place: str, data: Dataset | None = None) -> State:
+    """Who held the place before its first change of control (the first control event's
+    ``controller_before``), held wholly."""
+    data = dataset(data)
+    events = events_of(place, data)
+    control = events[events["event_type"].astype(str).isin(CONTROL_EVENT_TYPES)]
+    first = (control if len(control) else events).iloc[0]
+    return State(str(first["controller_before"]), "held")
 
 
 def subject_places(data: Dataset | None = None) -> list[str]:

@@ -383,12 +383,10 @@ def draw_control(
             hatch=hatch,
         )
     if labels:
-        place_labels(
-            ax,
-            points,
-            [style.bilingual(r.name_en, r.name_ar) for r in subjects.itertuples()],
-            ["normal"] * len(subjects),
-        )
+        texts = [style.bilingual(r.name_en, r.name_ar) for r in subjects.itertuples()]
+    else:  # small multiples: each place by its number in the key under the maps
+        texts = [str(n) for n in range(1, len(subjects) + 1)]
+    place_labels(ax, points, texts, ["normal"] * len(subjects))
     return sorted({s.controller for s in states}, key=list(style.CONTROLLER_COLOURS).index)
 
 
@@ -438,8 +436,15 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         loc="lower center",
         ncol=min(len(handles), 4),
         frameon=False,
-        bbox_to_anchor=(0.5, 0.04),
+        bbox_to_anchor=(0.5, 0.08),
     )
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.16, wspace=0.04, hspace=0.18)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.2, wspace=0.04, hspace=0.18)
+    fig.text(0.5, 0.045, snapshot_key(data), ha="center", va="bottom", fontsize=7, wrap=True)
     attribution(fig)
     return fig
+
+
+def snapshot_key(data: Dataset) -> str:
+    """The key of the numbers on the small maps: "1 Mosul · 2 Tikrit · ..."."""
+    names = data.places.set_index("id").loc[history.subject_places(data), "name_en"]
+    return " · ".join(f"{n} {name}" for n, name in enumerate(names, start=1))

@@ -51,23 +51,57 @@ def date_axis(ax: plt.Axes, start: pd.Timestamp = AXIS_START, end: pd.Timestamp 
     ax.grid(axis="x", which="major", color="#DDDDDD", linewidth=0.6, zorder=0)
 
 
+def lane_periods(place: str, data: Dataset, start: pd.Timestamp = AXIS_START) -> pd.DataFrame:
+    """A place's control periods for its lane, from ``start``: when the first period begins
+    later, the state before it (who held the place before its first event, as
+    :func:`history.initial_state` says) fills the lane from ``start``, so every figure shows the
+    same state on every date."""
+    periods = history.periods_of(place, data)
+    if not periods.empty and periods["start"].iloc[0] <= start:
+        return periods
+    before = history.initial_state(place, data)
+    prior = {
+        "place": place,
+        "controller": before.controller,
+        "status": before.status,
+        "start": start,
+        "start_precision": PRIOR,
+        "end": periods["start"].iloc[0] if len(periods) else pd.NaT,
+        "start_event": "",
+    }
+    return pd.concat([pd.DataFrame([prior]), periods], ignore_index=True)
+
+
+#: Marks the state before a place's first dated change of control: inferred from that event,
+#: not dated itself, so it is drawn faded like any date known only approximately.
+PRIOR = "prior"
+
+
 def draw_periods(
-    ax: plt.Axes, place: str, y: float, height: float, data: Dataset, end: pd.Timestamp = AXIS_END
+    ax: plt.Axes,
+    place: str,
+    y: float,
+    height: float,
+    data: Dataset,
+    end: pd.Timestamp = AXIS_END,
+    start: pd.Timestamp = AXIS_START,
 ) -> None:
     """A lane of control periods: colour by controller, hatch by status, faded uncertain starts.
 
-    A period still open at the end of the data runs to ``end`` (the right edge of the axis).
+    The lane runs from ``start`` (the state before the first event fills it up to that event)
+    to ``end``, where a period still open at the end of the data stops.
     """
     axis_end = end
     events = history.events_of(place, data).set_index("id")
-    for period in history.periods_of(place, data).itertuples():
+    for period in lane_periods(place, data, start).itertuples():
         start = period.start
         end = period.end if not pd.isna(period.end) else axis_end
-        certain_from = (
-            events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1)
-            if period.start_precision != "day"
-            else start
-        )
+        if period.start_precision == PRIOR:
+            certain_from = end
+        elif period.start_precision != "day":
+            certain_from = events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1)
+        else:
+            certain_from = start
         colour = style.controller_colour(period.controller)
         hatch = style.STATUS_HATCHES[period.status]
         if certain_from > start:
@@ -266,7 +300,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     chart_bottom = source_in + key_in + legend_in + ticks_in
     ax = fig.add_axes((0.02, y(chart_bottom), 0.96, y(CHART_IN)))
     span_start, span_end = timeline_span(events)
-    draw_periods(ax, place, 0.0, 0.5, data, end=span_end)
+    draw_periods(ax, place, 0.0, 0.5, data, end=span_end, start=span_start)
     date_axis(ax, span_start, span_end)
     top = LABEL_BASE + LEVEL_STEP * MAX_LEVELS
     ax.set_ylim(-0.4, top)
@@ -337,14 +371,20 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     return fig
 
 
+def swimlane_places(data: Dataset) -> list[str]:
+    """The places with a lane: every place with dated changes of control, subjects first."""
+    with_periods = set(data.control_periods["place"])
+    return [p for p in history.places_with_events(data) if p in with_periods]
+
+
 def control_swimlane(data: Dataset | None = None) -> Figure:
     """One lane per place with events: who controlled it when, uncertainty and status drawn."""
     data = history.dataset(data)
-    places = history.places_with_events(data)
+    places = swimlane_places(data)
     names = data.places.set_index("id")
     style.apply()
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 0.32 * len(places) + 1.6))
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.92, bottom=0.2)
+    fig.subplots_adjust(left=0.25, right=0.98, top=0.92, bottom=0.2)
     for i, place in enumerate(places):
         draw_periods(ax, place, -i, 0.62, data)
     ax.set_yticks([-i for i in range(len(places))])

@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from cityatlas import figures, geo, history, maps, style, timelines
@@ -90,7 +91,7 @@ def test_snapshot_grid_has_one_map_per_date_and_marks_the_article(data) -> None:
 def test_swimlane_has_one_lane_per_place_with_events(data) -> None:
     fig = timelines.control_swimlane(data)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(ticks) == len(history.places_with_events(data))
+    assert len(ticks) == len(timelines.swimlane_places(data))
     assert "Mosul  الموصل" in ticks
     assert "AFP factbox" in texts(fig)
     assert "partly held" in legend_labels(fig)
@@ -248,9 +249,8 @@ def test_palette_contrast_holds_against_the_page_background(data) -> None:
     """WCAG 1.4.11: a graphic needs 3:1 against its background; fills that lack it get an outline that has it."""
     fig = timelines.control_swimlane(data)
     outlines = [p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("outline-")]
-    assert len(outlines) == len(
-        data.control_periods[data.control_periods["place"].isin(history.places_with_events(data))]
-    )
+    lanes = timelines.swimlane_places(data)
+    assert len(outlines) == sum(len(timelines.lane_periods(p, data)) for p in lanes)
     for controller, colour in style.CONTROLLER_COLOURS.items():
         if style.contrast_ratio(colour, PAGE_BACKGROUND) >= 3:
             continue
@@ -283,3 +283,56 @@ def test_maps_that_show_no_control_use_no_controller_colour(draw, place: str, da
             colours = {matplotlib.colors.to_hex(c) for c in collection.get_facecolors()}
             assert not colours & CONTROL_COLOURS, (place, colours)
     plt.close(fig)
+
+
+CONSISTENCY_DATES = (*figures.SNAPSHOT_DATES, "2015-06-30", "2016-10-17")
+
+
+def marker_colours(ax) -> list[str]:
+    """The face colours of the place markers an axes draws, in drawing order."""
+    return [
+        matplotlib.colors.to_hex(c.get_facecolors()[0])
+        for c in ax.collections
+        if isinstance(c, matplotlib.collections.PathCollection)
+    ]
+
+
+def lane_colour(ax, lane: int, when) -> str:
+    """The colour of a swimlane's bar under a date (the last bar drawn there wins)."""
+    x = matplotlib.dates.date2num(pd.Timestamp(when))
+    colour = None
+    for bar in ax.patches:
+        if bar.get_gid() or not isinstance(bar, matplotlib.patches.Rectangle):
+            continue
+        y0, y1 = bar.get_y(), bar.get_y() + bar.get_height()
+        if bar.get_x() <= x < bar.get_x() + bar.get_width() and y0 <= -lane <= y1:
+            colour = matplotlib.colors.to_hex(bar.get_facecolor(), keep_alpha=False)
+    return colour
+
+
+def test_every_figure_shows_the_same_state_on_every_date(data) -> None:
+    """The overview map, the snapshots and the swimlane ask one function who held what."""
+    subjects = history.subject_places(data)
+    lanes = timelines.swimlane_places(data)
+    swimlane = timelines.control_swimlane(data)
+    snapshots = maps.snapshot_grid(list(figures.SNAPSHOT_DATES), data)
+    for when in CONSISTENCY_DATES:
+        expected = [
+            style.controller_colour(history.state_at(p, when, data).controller) for p in subjects
+        ]
+        expected = [matplotlib.colors.to_hex(c) for c in expected]
+        overview = maps.overview_map(when, data)
+        assert marker_colours(overview.axes[0]) == expected, when
+        plt.close(overview)
+        if when in figures.SNAPSHOT_DATES:
+            panel = snapshots.axes[figures.SNAPSHOT_DATES.index(when)]
+            assert marker_colours(panel) == expected, when
+        for place, colour in zip(subjects, expected, strict=True):
+            drawn = lane_colour(swimlane.axes[0], lanes.index(place), when)
+            assert drawn is not None, f"{place} has no bar on {when}"
+            faded = matplotlib.colors.to_hex(
+                matplotlib.colors.to_rgba(colour, 0.35), keep_alpha=False
+            )
+            assert drawn in (colour, faded), (place, when, drawn, colour)
+    plt.close(swimlane)
+    plt.close(snapshots)
