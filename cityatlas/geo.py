@@ -36,8 +36,7 @@ RIVER_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
         (43.49, 34.93),
         (43.68, 34.616),
         (43.89, 34.196),
-        (44.40, 33.34),
-        (45.82, 32.51),
+        (46.87, 32.005),  # where WDBII's loop down one bank and up the other turns, past Kut
     ),
     "Euphrates": (
         (38.01, 36.82),
@@ -117,7 +116,7 @@ class Basemap:
 def basemap(resolution: str = "i") -> Basemap:
     """The projected, cached basemap at ``resolution`` ('c', 'l', 'i', 'h' or 'f')."""
     shores = read_layer("gshhs", resolution)
-    rivers = read_layer("rivers", resolution)
+    rivers = open_loops(read_layer("rivers", resolution))
     traced = trace_rivers(rivers)
     traced_ids = {i for ids in traced.values() for i in ids}
     return Basemap(
@@ -133,6 +132,24 @@ def basemap(resolution: str = "i") -> Basemap:
 
 def _node(point: np.ndarray) -> tuple[float, float]:
     return (round(float(point[0]), 3), round(float(point[1]), 3))
+
+
+def open_loops(rivers: tuple[Polyline, ...]) -> tuple[Polyline, ...]:
+    """Rivers with every closed polyline cut in two at its point farthest from its start.
+
+    WDBII draws some stretches as a loop that runs down one bank and back up the other (the
+    Tigris from Samarra past Baghdad, for one); a loop starts and ends at one node, so it
+    would be no path at all through the network. Cut, each half is a path between two nodes.
+    """
+    out: list[Polyline] = []
+    for river in rivers:
+        points = river.lonlat
+        if len(points) > 3 and np.allclose(points[0], points[-1]):
+            far = int(np.argmax(np.hypot(*(points - points[0]).T)))
+            out += [Polyline(river.level, points[: far + 1]), Polyline(river.level, points[far:])]
+        else:
+            out.append(river)
+    return tuple(out)
 
 
 def trace_rivers(rivers: tuple[Polyline, ...]) -> dict[str, list[int]]:

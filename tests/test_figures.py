@@ -38,6 +38,8 @@ def test_tigris_and_euphrates_are_traced_through_their_towns(resolution: str) ->
         assert np.hypot(*(points - town).T).min() < 15_000, (
             "the Tigris passes within 15 km of Mosul and Baghdad"
         )
+    baqubah = geo.project(np.array([[44.64, 33.75]]))[0]  # on the Diyala, a tributary
+    assert np.hypot(*(points - baqubah).T).min() > 15_000, "the Diyala is drawn as the Tigris"
 
 
 def test_locator_map_shows_place_capitals_distance_and_both_languages(data) -> None:
