@@ -190,7 +190,7 @@ def synthetic_raw(root: Path, events: int) -> Path:
     import csv
 
     raw = Path(tempfile.mkdtemp(prefix="cityatlas-raw-"))
-    for name in ("sources.csv", "places.csv", "claims.csv"):
+    for name in ("sources.csv", "places.csv", "claims.csv", "measures.csv", "estimates.csv"):
         shutil.copy(root / "data" / "raw" / name, raw / name)
     with open(root / "data" / "raw" / "places.csv", encoding="utf-8") as handle:
         places = [row["id"] for row in csv.DictReader(handle)]
