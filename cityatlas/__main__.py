@@ -67,10 +67,18 @@ def command_figures(args: argparse.Namespace) -> int:
 
     The figures themselves are drawn by the chapters' cells (``make chapters``).
     """
+    from cityatlas import fingerprint
+
+    inputs = fingerprint.files_hash(fingerprint.figure_index_inputs())
+    index = paths.FIGURE_INDEX
+    if fingerprint.is_current("figures", inputs + fingerprint.files_hash([index])):
+        print(f"{shorter(index)} is up to date")
+        return 0
     from cityatlas.figures import remove_stale, write_index
 
     path = write_index()
     removed = remove_stale()
+    fingerprint.record("figures", inputs + fingerprint.files_hash([index]))
     print(
         f"wrote {shorter(path)}"
         + (f"; removed {len(removed)} stale figure file(s)" if removed else "")
@@ -141,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; user errors print one line and return non-zero, no traceback."""
-    from cityatlas.build import BuildError
+    from cityatlas.errors import BuildError
 
     args = parser().parse_args(argv)
     try:

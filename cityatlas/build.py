@@ -18,10 +18,10 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import nbformat
 import yaml
 
 from cityatlas import cite, fingerprint, paths
+from cityatlas.errors import BuildError
 
 NOTEBOOK_INPUTS_KEY = "cityatlas"
 CHROMIUM = os.environ.get("CITYATLAS_CHROMIUM", "/usr/bin/chromium")
@@ -40,10 +40,6 @@ CHROMIUM_FLAGS = (
     "--run-all-compositor-stages-before-draw",
     "--generate-pdf-document-outline",
 )
-
-
-class BuildError(Exception):
-    """A build step failed; the message says which and why, in one line."""
 
 
 #: Package modules a chapter's kernel never imports: changing them re-executes nothing.
@@ -110,9 +106,15 @@ def source_ids(header: list[str], row: list[str]) -> list[str]:
     return [s for s in row[header.index("sources")].split(";") if s] if "sources" in header else []
 
 
-def code_of(notebook: nbformat.NotebookNode) -> str:
+def cell_source(cell: dict) -> str:
+    """A cell's source as one string (notebook files may store it as a list of lines)."""
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def code_of(notebook: dict) -> str:
     """The code cells of a notebook, joined: what its outputs depend on inside it."""
-    return "\n\x00\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    return "\n\x00\n".join(cell_source(c) for c in notebook["cells"] if c["cell_type"] == "code")
 
 
 def dataset_version(root: Path) -> str:
@@ -130,7 +132,7 @@ def file_metadata_inputs(root: Path) -> list:
     return [cite.record_inputs(root), {kind: t.get("title") for kind, t in templates.items()}]
 
 
-def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
+def inputs_hash(notebook: dict, root: Path) -> str:
     """A hash of a chapter's code and of everything its outputs may depend on.
 
     A city chapter (metadata ``cityatlas.place``) depends on its own place's rows only; any
@@ -138,7 +140,7 @@ def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
     summary re-executes only the chapter of its place.
     """
     digest = hashlib.sha256(code_of(notebook).encode())
-    meta = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {})
+    meta = notebook["metadata"].get(NOTEBOOK_INPUTS_KEY, {})
     for path in code_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -153,13 +155,16 @@ def inputs_hash(notebook: nbformat.NotebookNode, root: Path) -> str:
 
 def is_stale(path: Path, root: Path) -> bool:
     """Whether a chapter's stored outputs were produced from other inputs than today's."""
-    notebook = nbformat.read(path, as_version=4)
-    stored = notebook.metadata.get(NOTEBOOK_INPUTS_KEY, {}).get("inputs")
+    notebook = json.loads(
+        path.read_text(encoding="utf-8")
+    )  # plain JSON: nbformat is slow to import
+    stored = notebook["metadata"].get(NOTEBOOK_INPUTS_KEY, {}).get("inputs")
     return stored != inputs_hash(notebook, root)
 
 
 def execute_notebook(path: Path, root: Path) -> str:
     """Execute one notebook in place, recording its inputs hash; returns its name."""
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 

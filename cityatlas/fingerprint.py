@@ -36,6 +36,14 @@ def modules(names: Iterable[str], root: Path = paths.ROOT) -> list[Path]:
     return [root / "cityatlas" / f"{name}.py" for name in names]
 
 
+def figure_index_inputs(root: Path = paths.ROOT) -> list[Path]:
+    """What figures/index.csv is written from: the package (captions included), the clean
+    data, and the book's citation record and configuration."""
+    files = tree(root / "cityatlas", "*.py") + tree(root / "cityatlas" / "templates")
+    files += [*tree(root / "data" / "clean"), root / "CITATION.cff", root / "_config.yml"]
+    return files
+
+
 def book_sources(root: Path = paths.ROOT) -> list[Path]:
     """Every file the HTML book is built from."""
     names = ("_config.yml", "_toc.yml", "intro.md", "gallery.md", "references.bib", "CITATION.cff")
