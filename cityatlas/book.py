@@ -8,7 +8,6 @@ HTML objects, so the notebooks never touch paths or raw files. Arabic text is wr
 from __future__ import annotations
 
 import html
-import re
 from functools import cache
 from pathlib import Path
 
@@ -18,9 +17,10 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from cityatlas import history, paths
-from cityatlas.data import Dataset
+from cityatlas.data import Dataset, dataset
 from cityatlas.schema import (
     ALL_TABLES,
+    ARABIC_RUN,
     ARTICLE_DATE,
     DATASET_VERSION,
     EVENT_TYPES,
@@ -36,9 +36,6 @@ def arabic(text: str, block: bool = False) -> str:
     return f'<{tag} lang="ar" dir="rtl">{html.escape(text)}</{tag}>'
 
 
-ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+)*")
-
-
 def mark_arabic(text: str) -> str:
     """Wrap every run of Arabic words in an element marked as Arabic, right to left."""
     return ARABIC_RUN.sub(lambda m: arabic(m.group(0)), text)
@@ -46,7 +43,7 @@ def mark_arabic(text: str) -> str:
 
 def key_facts(place: str, data: Dataset | None = None) -> HTML:
     """The key-facts box of a city chapter."""
-    data = history.dataset(data)
+    data = dataset(data)
     row = history.check_place(place, data)
     distances = data.distances.set_index("place")
     safe = markupsafe.Markup
@@ -112,7 +109,7 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
 
 def events_table(place: str, data: Dataset | None = None) -> HTML:
     """The events of the place and its related places: dates, what happened, sources, disputes."""
-    data = history.dataset(data)
+    data = dataset(data)
     names = data.places.set_index("id")["name_en"]
     rows = [
         {
@@ -133,7 +130,7 @@ def events_table(place: str, data: Dataset | None = None) -> HTML:
 
 def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
     """The article's claims (about one place, or all) with verdicts and evidence."""
-    data = history.dataset(data)
+    data = dataset(data)
     claims = data.claims if place is None else data.claims[data.claims["place"] == place]
     distances = data.distances.set_index("claim") if len(data.distances) else pd.DataFrame()
     rows = [
@@ -158,7 +155,7 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
 
 def verdict_counts(data: Dataset | None = None) -> HTML:
     """How many of the article's claims got each verdict, with what the verdict means."""
-    data = history.dataset(data)
+    data = dataset(data)
     counts = data.claims["verdict"].astype(str).value_counts()
     rows = [
         {"code": v.code, "label": v.en, "count": int(counts[v.code]), "meaning": v.meaning}
@@ -251,7 +248,7 @@ def glue_keys(place: str, data: Dataset | None = None) -> dict[str, str]:
     ``<place>__days_held``: days the group held the place wholly or partly;
     ``<place>__held``: when it held it, in words.
     """
-    data = history.dataset(data)
+    data = dataset(data)
     facts: dict[str, str] = {}
     for e in history.story_events(place, data).itertuples():
         facts[f"{e.id}__date"] = history.date_text(e.date_start, e.date_end, e.date_precision)
@@ -279,7 +276,7 @@ VERDICT_WORDS = {v.code: v.en for v in VERDICTS}
 
 def overview_glue_keys(data: Dataset | None = None) -> dict[str, str]:
     """The facts the overview's prose may quote: every event's date and every estimate."""
-    data = history.dataset(data)
+    data = dataset(data)
     facts = {
         f"{e.id}__date": history.date_text(e.date_start, e.date_end, e.date_precision)
         for e in data.events.itertuples()
@@ -307,7 +304,7 @@ def glue_facts(place: str, data: Dataset | None = None) -> None:
 
 def measures_table(place: str, data: Dataset | None = None) -> HTML:
     """The place's counts and estimates: low, best and high as counted, who counted, the source."""
-    data = history.dataset(data)
+    data = dataset(data)
     names = data.places.set_index("id")["name_en"]
     rows = []
     for _, m in history.story_measures(place, data).iterrows():

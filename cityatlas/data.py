@@ -350,3 +350,8 @@ def load(clean_dir: Path = paths.DATA_CLEAN) -> Dataset:
 
 
 __all__ = ["LIST_SEPARATOR", "Dataset", "InvalidData", "geodesic_km", "load", "run_pipeline"]
+
+
+def dataset(data: Dataset | None = None) -> Dataset:
+    """The given dataset, or the clean dataset of the repository (loaded once)."""
+    return data if data is not None else load()

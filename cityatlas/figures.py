@@ -31,7 +31,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from cityatlas import cite, history, maps, paths, style, timelines
-from cityatlas.data import Dataset
+from cityatlas.data import Dataset, dataset
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
 FORMATS = ("png", "svg", "pdf")
@@ -252,7 +252,7 @@ def overview_spec(
 
 def figure_specs(data: Dataset | None = None) -> list[FigureSpec]:
     """Every figure of the book, in book order: the overview's, then three per city chapter."""
-    data = history.dataset(data)
+    data = dataset(data)
     specs = [overview_spec(kind, data) for kind in OVERVIEW_KINDS]
     for place in history.subject_places(data):
         specs += [place_spec(kind, place, data) for kind in PLACE_KINDS]
@@ -271,7 +271,7 @@ def overview_figure_id(kind: str) -> str:
 
 def figure_ids(data: Dataset | None = None) -> list[str]:
     """The ids of the book's figures, in book order (cheap: nothing is computed but the ids)."""
-    data = history.dataset(data)
+    data = dataset(data)
     ids = [overview_figure_id(kind) for kind in OVERVIEW_KINDS]
     for place in history.subject_places(data):
         ids += [place_figure_id(place, kind) for kind in PLACE_KINDS]
@@ -469,47 +469,47 @@ def show(s: FigureSpec, data: Dataset, out_dir: Path = paths.FIGURES) -> ShownFi
 
 def locator_map(place: str) -> ShownFigure:
     """Where ``place`` lies in Iraq and Syria."""
-    data = history.dataset()
+    data = dataset()
     return show(place_spec("locator", place, data), data)
 
 
 def city_map(place: str) -> ShownFigure:
     """``place`` and its surroundings, about 220 km across."""
-    data = history.dataset()
+    data = dataset()
     return show(place_spec("city", place, data), data)
 
 
 def city_timeline(place: str) -> ShownFigure:
     """``place``'s events and who controlled it, 2014–2017."""
-    data = history.dataset()
+    data = dataset()
     return show(place_spec("timeline", place, data), data)
 
 
 def overview_map(date: str = ARTICLE_DATE) -> ShownFigure:
     """Who held each place the factbox names on ``date`` (YYYY-MM-DD, 2014–2017)."""
-    data = history.dataset()
+    data = dataset()
     return show(overview_spec("map", data, date=date), data)
 
 
 def control_swimlane() -> ShownFigure:
     """Who held each place with events, 2014–2017, one lane per place."""
-    data = history.dataset()
+    data = dataset()
     return show(overview_spec("swimlane", data), data)
 
 
 def places_held_over_time() -> ShownFigure:
     """How many of the factbox's places IS held, month by month."""
-    data = history.dataset()
+    data = dataset()
     return show(overview_spec("held", data), data)
 
 
 def territory_estimates() -> ShownFigure:
     """Published estimates of the group's territory, population and losses, side by side."""
-    data = history.dataset()
+    data = dataset()
     return show(overview_spec("territory", data), data)
 
 
 def snapshot_maps(dates: tuple[str, ...] = SNAPSHOT_DATES) -> ShownFigure:
     """Small maps of control at several dates."""
-    data = history.dataset()
+    data = dataset()
     return show(overview_spec("snapshots", data, dates=tuple(dates)), data)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cityatlas.data import Dataset, load
+from cityatlas.data import Dataset, dataset
 from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START
 
 
@@ -21,11 +21,6 @@ class State:
 
     controller: str
     status: str
-
-
-def dataset(data: Dataset | None = None) -> Dataset:
-    """The given dataset, or the clean dataset of the repository."""
-    return data if data is not None else load()
 
 
 def check_place(place: str, data: Dataset, with_events: bool = False) -> pd.Series:

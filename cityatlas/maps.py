@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from cityatlas import geo, history, style
-from cityatlas.data import Dataset
+from cityatlas.data import Dataset, dataset
 from cityatlas.placement import place_labels
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
@@ -240,7 +240,7 @@ def place_legend(ax: plt.Axes, name: str, others: str, lines: list[Line2D]) -> N
 
 def locator_map(place: str, data: Dataset | None = None) -> Figure:
     """The region with ``place`` highlighted, Baghdad and Damascus marked, distance to Baghdad for Iraq."""
-    data = history.dataset(data)
+    data = dataset(data)
     row = history.check_place(place, data)
     places = data.places.set_index("id", drop=False)
     fig, ax = new_map(style.FULL_WIDTH_IN * 0.62, 3.3)
@@ -323,7 +323,7 @@ def close_up_extent(place: str, data: Dataset) -> tuple[float, float, float, flo
 
 def city_map(place: str, data: Dataset | None = None) -> Figure:
     """A close-up about 220 km across: the place, related places and the great rivers."""
-    data = history.dataset(data)
+    data = dataset(data)
     row = history.check_place(place, data)
     fig, ax = new_map(style.FULL_WIDTH_IN * 0.62, 4.0)
     extent = close_up_extent(place, data)
@@ -392,7 +392,7 @@ def draw_control(
 
 def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figure:
     """Every place the article names, coloured by who controlled it on ``date``."""
-    data = history.dataset(data)
+    data = dataset(data)
     when = history.check_date(date)
     fig, ax = new_map(style.FULL_WIDTH_IN, 4.6)
     extent = geo.region_extent()
@@ -410,7 +410,7 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
 
 def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     """Small multiples of the overview map at several dates."""
-    data = history.dataset(data)
+    data = dataset(data)
     if not dates:
         raise ValueError(
             "dates=[] is empty; give at least one date between 2014-01-01 and 2017-12-31"

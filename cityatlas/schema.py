@@ -6,6 +6,7 @@ typed loading, the Frictionless ``datapackage.json`` and the codebook page of th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 DATASET_VERSION = "0.2.0"
@@ -16,6 +17,11 @@ STUDY_START = "2014-01-01"
 STUDY_END = "2017-12-31"
 ARTICLE_DATE = "2015-03-02"
 LIST_SEPARATOR = ";"
+#: Arabic letters (the Arabic block and its supplements): the one definition of "Arabic text"
+#: for validation (names must be Arabic), the tables and the HTML pages (marked lang="ar").
+ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
+ARABIC_RUN = re.compile(f"[{ARABIC_LETTERS}]+(?:\\s+[{ARABIC_LETTERS}]+)*")
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import relative_uri
 
 from cityatlas import cite, paths
+from cityatlas.schema import ARABIC_RUN
 
 THEBE_CONFIG_BLOCK = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>', re.S)
 TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+(?:[\s\u060C]+[\u0600-\u06FF]+)*")
 MARKED_ARABIC = re.compile(r'<[a-z0-9]+[^>]*\blang="ar"[^>]*>$')
 RAW_TEXT_ELEMENTS = ("script", "style", "textarea", "title")
 

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from cityatlas import history, style
-from cityatlas.data import Dataset
+from cityatlas.data import Dataset, dataset
 from cityatlas.schema import ARTICLE_DATE, EVENT_TYPES, STUDY_END, STUDY_START, labels
 
 EVENT_LABELS = labels(EVENT_TYPES)
@@ -278,7 +278,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     gives each number's date, as precise as it is known, and what happened, so the figure stays
     legible however many events a place has.
     """
-    data = history.dataset(data)
+    data = dataset(data)
     row = history.check_place(place, data, with_events=True)
     events = history.events_of(place, data)
     style.apply()
@@ -379,7 +379,7 @@ def swimlane_places(data: Dataset) -> list[str]:
 
 def control_swimlane(data: Dataset | None = None) -> Figure:
     """One lane per place with events: who controlled it when, uncertainty and status drawn."""
-    data = history.dataset(data)
+    data = dataset(data)
     places = swimlane_places(data)
     names = data.places.set_index("id")
     style.apply()
@@ -400,7 +400,7 @@ def control_swimlane(data: Dataset | None = None) -> Figure:
 
 def places_held_over_time(data: Dataset | None = None) -> Figure:
     """How many of the eleven places the article names IS held, wholly or partly, month by month."""
-    data = history.dataset(data)
+    data = dataset(data)
     counts = history.held_by_is_monthly(data)
     style.apply()
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.6))
@@ -504,7 +504,7 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
     estimate is drawn at the middle of the period it refers to, a range as a vertical bar and
     a floor ("more than") as an upward arrow. Nothing is averaged or interpolated.
     """
-    data = history.dataset(data)
+    data = dataset(data)
     estimates = data.estimates
     style.apply()
     fig, axes = plt.subplots(

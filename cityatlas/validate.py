@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cityatlas.schema import (
     AFTERMATH_EVENT_TYPE,
+    ARABIC_LETTER,
     CONTROL_EVENT_TYPES,
     LIST_SEPARATOR,
     RAW_TABLES,
@@ -67,7 +68,6 @@ class RawTable:
     lines: list[int]
 
 
-ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INTEGER_TEXT = re.compile(r"^-?\d+$")
