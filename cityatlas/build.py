@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -270,9 +271,22 @@ def toc_root(root: Path) -> str:
 
 
 def build_pdf(root: Path = paths.ROOT) -> Path:
-    """Build the single-page HTML and print it to _build/pdf/book.pdf (unless nothing changed)."""
-    pdf = root / "_build" / "pdf" / "book.pdf"
+    """Build the single-page HTML and lay it out with WeasyPrint: ``_build/pdf/book.pdf`` and
+    one PDF per chapter (``_build/pdf/<chapter>.pdf``), also copied to ``_build/html/pdf/``
+    where each chapter page links to its own (unless nothing changed)."""
+    from cityatlas import printed
+
+    out = root / "_build" / "pdf"
+    pdf = out / "book.pdf"
     page = root / "_build" / "singlehtml" / f"{toc_root(root)}.html"
-    if build_if_changed(root, "singlehtml", page) or not pdf.exists():
-        print_to_pdf(page, pdf)
+    inputs = [printed.STYLESHEET, Path(printed.__file__)]
+    digest = fingerprint.files_hash([*fingerprint.book_sources(root), *inputs], root)
+    built = build_if_changed(root, "singlehtml", page)
+    if built or not pdf.exists() or not fingerprint.is_current("pdf", digest, root):
+        written = printed.write_pdfs(page, root, out)
+        site = root / "_build" / "html" / "pdf"
+        site.mkdir(parents=True, exist_ok=True)
+        for path in written.values():
+            shutil.copyfile(path, site / path.name)
+        fingerprint.record("pdf", digest, root)
     return pdf
