@@ -216,6 +216,7 @@ def build_document(page: Path, root: Path) -> PrintBook:
 
     version = dataset_version(root)
     subject = block.find("p").get_text(" ", strip=True) if block is not None else book_title
+    subject = f"{subject} Dataset version {version}."
     head = [
         '<meta charset="utf-8">',
         f"<title>{html.escape(book_title)}</title>",
@@ -223,7 +224,7 @@ def build_document(page: Path, root: Path) -> PrintBook:
         f'<meta name="description" content="{html.escape(subject)}">',
         f'<meta name="keywords" content="{html.escape(", ".join(keywords(root)))}">',
         '<meta name="generator" content="cityatlas (Jupyter Book, WeasyPrint)">',
-        f'<meta name="dataset-version" content="{html.escape(version)}">',
+        f'<meta name="datasetversion" content="{html.escape(version)}">',
         f'<meta name="dcterms.created" content="{created()}">',
         f'<meta name="dcterms.modified" content="{created()}">',
     ]
