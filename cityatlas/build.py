@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -240,29 +239,6 @@ def build_html(root: Path = paths.ROOT) -> Path:
     index = root / "_build" / "html" / "index.html"
     build_if_changed(root, "html", index)
     return index
-
-
-def print_to_pdf(html: Path, pdf: Path) -> None:
-    """Print an HTML page to PDF with Debian's Chromium, offline, writing atomically."""
-    if not Path(CHROMIUM).exists():
-        raise BuildError(
-            f"Chromium not found at {CHROMIUM}; run: bash scripts/install-system-deps.sh"
-        )
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cityatlas-chromium-") as profile:
-        partial = pdf.with_suffix(".pdf.partial")
-        command = [
-            CHROMIUM,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={partial}",
-            html.resolve().as_uri(),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":
-            errors = [ln for ln in result.stderr.splitlines() if "dbus" not in ln.lower()]
-            raise BuildError(f"Chromium could not print {html} to PDF: {' '.join(errors)[-300:]}")
-        partial.replace(pdf)
 
 
 def toc_root(root: Path) -> str:

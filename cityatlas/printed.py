@@ -67,6 +67,16 @@ def keywords(root: Path) -> list[str]:
     return [str(k) for k in record.get("keywords", [])]
 
 
+def toc_parts(root: Path) -> dict[str, str]:
+    """The part (``_toc.yml`` caption) of each chapter: ``{"chapters/mosul": "Cities"}``."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return {
+        str(c["file"]): str(part.get("caption", ""))
+        for part in toc.get("parts", [])
+        for c in part.get("chapters", [])
+    }
+
+
 def published_href(href: str, root: Path, baseurl: str) -> str | None:
     """Where a link of the single-page build points in print: ``#anchor``, the published
     site, or nowhere (None) for files that exist only on the build machine."""
@@ -119,7 +129,6 @@ def build_document(page: Path, root: Path) -> PrintBook:
     titles = figure_titles(root)
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
     article = soup.find("article", class_="bd-article")
-    parts = [p.get_text(strip=True) for p in article.select(".toctree-wrapper > p.caption")]
     for junk in article.select(
         "a.headerlink, details.hide, .cell_input, script, style, .toctree-wrapper > p.caption"
     ):
@@ -133,14 +142,14 @@ def build_document(page: Path, root: Path) -> PrintBook:
 
     chapters: list[Chapter] = []
     bodies: list[Tag] = []
-    wrappers = contents.select(".toctree-wrapper")
-    parts = parts if len(parts) == len(wrappers) else [""] * len(wrappers)
-    for wrapper, part in zip(wrappers, parts, strict=True):
+    parts = toc_parts(root)
+    for wrapper in contents.select(".toctree-wrapper"):
         for section in wrapper.find_all("section", recursive=False):
             marker = section.find_previous_sibling("span")
             doc = marker["id"].removeprefix("document-") if marker and marker.get("id") else ""
             shift_headings(section, 2)
-            chapter = Chapter(doc, section["id"], text_of(section.find("h1")), part)
+            title = text_of(section.find("h1"))
+            chapter = Chapter(doc, section["id"], title, parts.get(doc, ""))
             chapters.append(chapter)
             bodies.append(section)
 
@@ -188,9 +197,7 @@ def build_document(page: Path, root: Path) -> PrintBook:
                 out.append("</ul>")
             current = chapter.part
             out.append(f"<h2>{html.escape(current)}</h2><ul>")
-        out.append(
-            f'<li><a href="#{chapter.anchor}">{html.escape(chapter.title)}</a></li>'
-        )
+        out.append(f'<li><a href="#{chapter.anchor}">{html.escape(chapter.title)}</a></li>')
     out.append("</ul></nav>")
     if notes:
         out.append('<section class="chapter notes" data-title="cityatlas" id="reading-notes">')
@@ -251,7 +258,7 @@ def created() -> str:
     import os
 
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    moment = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
+    moment = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -308,18 +315,12 @@ def page_fill(pdf: Path, dpi: int = 20) -> list[float]:
 
     fills: list[float] = []
     with tempfile.TemporaryDirectory(prefix="cityatlas-fill-") as tmp:
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{tmp}/p"], check=True
-        )
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{tmp}/p"], check=True)
         for image in sorted(Path(tmp).glob("p-*.pgm")):
             page = Image.open(image)
             width, height = page.size
             top, bottom = round(height * 20 / 297), round(height * (297 - 18) / 297)
             pixels = page.load()
-            inked = [
-                y
-                for y in range(top, bottom)
-                if any(pixels[x, y] < 200 for x in range(width))
-            ]
+            inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
             fills.append((inked[-1] - top + 1) / (bottom - top) if inked else 0.0)
     return fills
