@@ -47,7 +47,7 @@ class BuildError(Exception):
 
 
 #: Package modules a chapter's kernel never imports: changing them re-executes nothing.
-NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "sphinxext")
+NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "printed", "sphinxext")
 
 
 def code_files(root: Path) -> list[Path]:
