@@ -12,9 +12,9 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -43,7 +43,7 @@ CHROMIUM_FLAGS = (
 
 
 #: Package modules a chapter's kernel never imports: changing them re-executes nothing.
-NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "sphinxext")
+NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "printed", "sphinxext")
 
 
 def code_files(root: Path) -> list[Path]:
@@ -246,38 +246,28 @@ def build_html(root: Path = paths.ROOT) -> Path:
     return index
 
 
-def print_to_pdf(html: Path, pdf: Path) -> None:
-    """Print an HTML page to PDF with Debian's Chromium, offline, writing atomically."""
-    if not Path(CHROMIUM).exists():
-        raise BuildError(
-            f"Chromium not found at {CHROMIUM}; run: bash scripts/install-system-deps.sh"
-        )
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cityatlas-chromium-") as profile:
-        partial = pdf.with_suffix(".pdf.partial")
-        command = [
-            CHROMIUM,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={partial}",
-            html.resolve().as_uri(),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":
-            errors = [ln for ln in result.stderr.splitlines() if "dbus" not in ln.lower()]
-            raise BuildError(f"Chromium could not print {html} to PDF: {' '.join(errors)[-300:]}")
-        partial.replace(pdf)
-
-
 def toc_root(root: Path) -> str:
     """The root page of the book, as named in _toc.yml."""
     return str(yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))["root"])
 
 
 def build_pdf(root: Path = paths.ROOT) -> Path:
-    """Build the single-page HTML and print it to _build/pdf/book.pdf (unless nothing changed)."""
-    pdf = root / "_build" / "pdf" / "book.pdf"
+    """Build the single-page HTML and lay it out with WeasyPrint: ``_build/pdf/book.pdf`` and
+    one PDF per chapter (``_build/pdf/<chapter>.pdf``), also copied to ``_build/html/pdf/``
+    where each chapter page links to its own (unless nothing changed)."""
+    from cityatlas import printed
+
+    out = root / "_build" / "pdf"
+    pdf = out / "book.pdf"
     page = root / "_build" / "singlehtml" / f"{toc_root(root)}.html"
-    if build_if_changed(root, "singlehtml", page) or not pdf.exists():
-        print_to_pdf(page, pdf)
+    inputs = [printed.STYLESHEET, Path(printed.__file__)]
+    digest = fingerprint.files_hash([*fingerprint.book_sources(root), *inputs], root)
+    built = build_if_changed(root, "singlehtml", page)
+    if built or not pdf.exists() or not fingerprint.is_current("pdf", digest, root):
+        written = printed.write_pdfs(page, root, out)
+        site = root / "_build" / "html" / "pdf"
+        site.mkdir(parents=True, exist_ok=True)
+        for path in written.values():
+            shutil.copyfile(path, site / path.name)
+        fingerprint.record("pdf", digest, root)
     return pdf

@@ -84,7 +84,38 @@ def clean_page(app, pagename: str, templatename: str, context: dict, doctree) ->
             context[key] = [asset for asset in context[key] if not is_thebe(asset)]
     if "body" in context:
         body = THEBE_CONFIG_BLOCK.sub("", context["body"])
-        context["body"] = fix_bibliography_roles(mark_arabic(body))
+        context["body"] = link_chapter_pdf(app, pagename, fix_bibliography_roles(mark_arabic(body)))
+
+
+FIRST_HEADING_END = re.compile(r"</h1>")
+
+
+def link_chapter_pdf(app, pagename: str, body: str) -> str:
+    """Under a chapter's title in the HTML book, links to its own PDF and to the whole book
+    (``pdf/<chapter>.pdf``, written by ``python -m cityatlas pdf``)."""
+    if app.builder.name != "html" or pagename == app.config.root_doc:
+        return body
+    if pagename not in chapter_docs(app):
+        return body
+    up = "../" * pagename.count("/")
+    stem = pagename.rsplit("/", 1)[-1]
+    links = (
+        f'<p class="cityatlas-chapter-pdf">Print: <a href="{up}pdf/{stem}.pdf">'
+        f'this chapter as PDF</a> · <a href="{up}pdf/book.pdf">the whole book as PDF</a></p>'
+    )
+    return FIRST_HEADING_END.sub(lambda m: m.group(0) + links, body, count=1)
+
+
+def chapter_docs(app) -> set[str]:
+    """Every document the root's toctree includes, at any depth: the book's chapters."""
+    found: set[str] = set()
+    todo = [app.config.root_doc]
+    while todo:
+        for child in app.env.toctree_includes.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 FIGURE_FORMATS = ("png", "svg", "pdf")

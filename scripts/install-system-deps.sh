@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the book needs, when they are missing.
-# Chromium prints the PDF and drives the browser tests; Noto fonts render Arabic;
-# poppler-utils turns PDF pages into images for checks.
+# Chromium drives the browser tests; WeasyPrint lays out the PDF through Pango
+# (libpango-1.0-0, libpangoft2-1.0-0); Noto fonts render Arabic (fonts-noto-core) and
+# code (DejaVu Sans Mono, fonts-dejavu-core); poppler-utils reads the PDF's text and pages for checks.
 set -euo pipefail
-packages=(chromium fonts-noto-core poppler-utils)
+packages=(chromium fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
