@@ -21,6 +21,7 @@ from cityatlas.schema import ARTICLE_DATE, EVENT_TYPES, STUDY_END, STUDY_START, 
 
 EVENT_LABELS = labels(EVENT_TYPES)
 ARTICLE = pd.Timestamp(ARTICLE_DATE)
+ARTICLE_TEXT = history.date_text(ARTICLE_DATE, short=True)  # "2 Mar 2015"
 LABEL_BASE = 0.75  # data units: the lowest level of event numbers, above the control band
 LEVEL_STEP = 0.48  # data units between levels of event numbers
 MAX_LEVELS = 5
@@ -34,7 +35,7 @@ def mark_article(ax: plt.Axes, label: bool = True) -> None:
         ax.text(
             ARTICLE,
             1.0,
-            " AFP factbox\n 2 Mar 2015",
+            f" AFP factbox\n {ARTICLE_TEXT}",
             transform=ax.get_xaxis_transform(),
             fontsize=6,
             va="bottom",
@@ -309,7 +310,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     note = ax.text(
         ARTICLE,
         top,
-        " AFP factbox, 2 Mar 2015",
+        f" AFP factbox, {ARTICLE_TEXT}",
         fontsize=7,
         ha="left",
         va="top",
