@@ -41,10 +41,15 @@ def lab(tmp_path_factory) -> Iterator[str]:
     config = tmp_path_factory.mktemp("lab-config")
     shutil.copy(ROOT / "chapters" / CHAPTER, folder / CHAPTER)
     port = free_port()
+    settings = config / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Every cell in the page (no windowing), so the test sees every prompt and image.
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env = dict(
         os.environ,
         CITYATLAS_FIGURES=str(folder / "figures"),
         JUPYTER_CONFIG_DIR=str(config),
+        JUPYTERLAB_SETTINGS_DIR=str(config / "user-settings"),
     )
     command = [
         str(Path(sys.executable).parent / "jupyter"),
@@ -102,8 +107,13 @@ def test_run_all_cells_in_jupyterlab_draws_the_figures_and_renders_myst(lab: str
         page.wait_for_selector(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
         )
+        # The kernel must be running, not "Initializing", before Run All is chosen.
+        page.wait_for_function(
+            "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')",
+            timeout=120_000,
+        )
         page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click(timeout=30_000)
-        page.locator(".lm-Menu-item", has_text="Run All Cells").first.click(timeout=30_000)
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click(timeout=30_000)
         run_all_finished = """() => {
                 const cells = [...document.querySelectorAll('.jp-CodeCell')];
                 return cells.length > 0 && cells.every(c => {
