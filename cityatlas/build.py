@@ -9,7 +9,6 @@ told never to execute anything itself.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -139,18 +138,17 @@ def inputs_hash(notebook: dict, root: Path) -> str:
     other chapter on the data it declares in ``cityatlas.reads``. So changing one event's
     summary re-executes only the chapter of its place.
     """
-    digest = hashlib.sha256(code_of(notebook).encode())
     meta = notebook["metadata"].get(NOTEBOOK_INPUTS_KEY, {})
-    for path in code_files(root):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
     if meta.get("place"):
         data = place_fingerprint(root, meta["place"])
     else:
         data = reads_fingerprint(root, list(meta.get("reads", [])))
-    digest.update(json.dumps([dataset_version(root), data], ensure_ascii=False).encode())
-    digest.update(json.dumps(file_metadata_inputs(root), ensure_ascii=False).encode())
-    return digest.hexdigest()
+    return fingerprint.combine(
+        code_of(notebook),
+        fingerprint.files_hash(code_files(root), root),
+        json.dumps([dataset_version(root), data], ensure_ascii=False),
+        json.dumps(file_metadata_inputs(root), ensure_ascii=False),
+    )
 
 
 def is_stale(path: Path, root: Path) -> bool:

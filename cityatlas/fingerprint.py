@@ -26,6 +26,14 @@ def files_hash(files: Iterable[Path], root: Path = paths.ROOT) -> str:
     return digest.hexdigest()
 
 
+def combine(*parts: str) -> str:
+    """One hash of several texts (file hashes, code, data rows), each hashed in turn."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part.encode()).digest())
+    return digest.hexdigest()
+
+
 def tree(folder: Path, pattern: str = "*") -> list[Path]:
     """Every file below ``folder`` matching ``pattern``."""
     return [p for p in folder.rglob(pattern) if p.is_file()] if folder.exists() else []
