@@ -27,6 +27,7 @@ from cityatlas.schema import (
     QUANTITIES,
     VERDICTS,
     codes,
+    labels,
 )
 
 
@@ -211,8 +212,8 @@ def downloads() -> Markdown:
 
 
 TEMPLATES = Path(__file__).with_name("templates")
-QUANTITY_WORDS = {v.code: v.en for v in QUANTITIES}
-EVENT_WORDS = {v.code: v.en for v in EVENT_TYPES}
+QUANTITY_WORDS = labels(QUANTITIES).en
+EVENT_WORDS = labels(EVENT_TYPES).en
 
 
 @cache
@@ -271,7 +272,7 @@ def verdict_text(verdicts: pd.Series) -> str:
     return ", ".join(f"{counts[v]} {VERDICT_WORDS[v]}" for v in order) or "none"
 
 
-VERDICT_WORDS = {v.code: v.en for v in VERDICTS}
+VERDICT_WORDS = labels(VERDICTS).en
 
 
 def overview_glue_keys(data: Dataset | None = None) -> dict[str, str]:

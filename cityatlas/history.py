@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cityatlas.data import Dataset, dataset
-from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START
+from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START, labels
 
 
 @dataclass(frozen=True)
@@ -169,12 +169,12 @@ def held_text(place: str, data: Dataset | None = None) -> str:
             if isinstance(p.end_event, str) and p.end_event
             else "the end of 2017"
         )
-        how = "" if p.status == "held" else f" ({STATUS_WORDS.get(p.status, p.status)})"
+        how = "" if p.status == "held" else f" ({STATUS_WORDS[p.status]})"
         spans.append(f"{begin} to {end}{how}")
     return "; ".join(spans) if spans else "never"
 
 
-STATUS_WORDS = {v.code: v.en for v in STATUSES}
+STATUS_WORDS = labels(STATUSES).en
 
 
 def story_places(place: str, data: Dataset | None = None) -> list[str]:
