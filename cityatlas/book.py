@@ -284,23 +284,47 @@ def overview_glue_keys(data: Dataset | None = None) -> dict[str, str]:
     }
     for _, row in data.estimates.iterrows():
         facts[f"{row['id']}__value"] = measure_text(row)
+    counts = history.held_by_is_monthly(data)
+    total = counts["held"] + counts["partly_held"]
+    people = counts["people_held"] + counts["people_partly_held"]
+    facts["overview__towns"] = str(len(history.towns(data)))
+    facts["overview__peak_towns"] = str(int(total.max()))
+    facts["overview__peak_towns_month"] = f"{counts.loc[total.idxmax(), 'month']:%B %Y}"
+    facts["overview__peak_people"] = f"{int(people.max()):,}"
+    facts["overview__peak_people_month"] = f"{counts.loc[people.idxmax(), 'month']:%B %Y}"
     return facts
+
+
+def atlas_glue_keys(data: Dataset | None = None) -> dict[str, str]:
+    """The facts the atlas chapter's prose quotes: how many places and changes it maps."""
+    data = dataset(data)
+    return {
+        "atlas__towns": str(len(history.mapped_places(data))),
+        "atlas__changes": str(len(data.control_periods)),
+    }
+
+
+def glue_atlas(data: Dataset | None = None) -> None:
+    """Glue every fact of :func:`atlas_glue_keys` into the atlas notebook."""
+    glue_all(atlas_glue_keys(data))
+
+
+def glue_all(facts: dict[str, str]) -> None:
+    """Glue each fact under its key, for a chapter's prose to quote with ``{glue:text}``."""
+    from myst_nb import glue
+
+    for key, text in facts.items():
+        glue(key, text, display=False)
 
 
 def glue_overview(data: Dataset | None = None) -> None:
     """Glue every fact of :func:`overview_glue_keys` into the overview notebook."""
-    from myst_nb import glue
-
-    for key, text in overview_glue_keys(data).items():
-        glue(key, text, display=False)
+    glue_all(overview_glue_keys(data))
 
 
 def glue_facts(place: str, data: Dataset | None = None) -> None:
     """Glue every fact of :func:`glue_keys` into the notebook, for the prose to quote."""
-    from myst_nb import glue
-
-    for key, text in glue_keys(place, data).items():
-        glue(key, text, display=False)
+    glue_all(glue_keys(place, data))
 
 
 def measures_table(place: str, data: Dataset | None = None) -> HTML:

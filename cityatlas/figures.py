@@ -170,15 +170,17 @@ def overview_spec(
 ) -> FigureSpec:
     """An overview figure: ``kind`` is map, swimlane, held or snapshots."""
     subjects = history.subject_places(data)
+    mapped = history.mapped_places(data)
     control = f"{DATA_SOURCES} (control periods)"
-    drawn = {"shows": tuple(subjects), "tables": ("places", "control_periods")}
+    drawn = {"shows": tuple(mapped), "tables": ("places", "control_periods")}
     if kind == "map":
         when = history.check_date(date)
-        states = [history.state_at(p, when, data) for p in subjects]
+        states = history.states_on([when], mapped, data)
         values = {
             "date": history.date_text(when),
             "places": len(subjects),
-            "held_by_is": sum(s.controller == "is" for s in states),
+            "towns": len(mapped),
+            "held_by_is": int((states["controller"] == "is").sum()),
         }
         suffix = "" if when == history.check_date(ARTICLE_DATE) else f"-{when:%Y-%m-%d}"
         return FigureSpec(
@@ -205,7 +207,7 @@ def overview_spec(
         total = counts["held"] + counts["partly_held"]
         peak = counts.loc[total.idxmax()]
         values = {
-            "places": len(subjects),
+            "towns": len(history.towns(data)),
             "peak": int(total.max()),
             "peak_month": f"{peak['month']:%B %Y}",
         }
@@ -215,7 +217,8 @@ def overview_spec(
             control,
             timelines.places_held_over_time,
             values,
-            **drawn,
+            shows=tuple(history.towns(data)),
+            tables=drawn["tables"],
         )
     if kind == "territory":
         estimates = data.estimates
@@ -233,7 +236,11 @@ def overview_spec(
         )
     if kind == "snapshots":
         whens = [history.check_date(d) for d in dates]
-        values = {"places": len(subjects), "dates": ", ".join(history.date_text(w) for w in whens)}
+        values = {
+            "places": len(subjects),
+            "towns": len(mapped),
+            "dates": ", ".join(history.date_text(w) for w in whens),
+        }
         suffix = (
             "" if tuple(dates) == SNAPSHOT_DATES else "-" + "-".join(f"{w:%Y%m%d}" for w in whens)
         )

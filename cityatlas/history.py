@@ -14,6 +14,9 @@ import pandas as pd
 from cityatlas.data import Dataset, dataset
 from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START, labels
 
+#: Kinds of place that count as towns (see :func:`towns`).
+TOWN_KINDS = ("city", "town")
+
 
 @dataclass(frozen=True)
 class State:
@@ -105,17 +108,60 @@ def places_with_events(data: Dataset | None = None) -> list[str]:
     return subjects + sorted(set(data.events["place"]) - set(subjects))
 
 
-def held_by_is_monthly(data: Dataset | None = None) -> pd.DataFrame:
-    """For the first day of each month: how many subject places IS held wholly and partly."""
+def mapped_places(data: Dataset | None = None) -> list[str]:
+    """Every place whose control the data follows (it has control periods): the subject places
+    in the article's order, then the others by id. These are the places the maps colour."""
     data = dataset(data)
-    months = pd.date_range(STUDY_START, STUDY_END, freq="MS")
+    with_periods = set(data.control_periods["place"])
+    return [p for p in places_with_events(data) if p in with_periods]
+
+
+def towns(data: Dataset | None = None) -> list[str]:
+    """The mapped places that are towns or cities (not provinces, dams or bases): what the
+    held-over-time chart counts and whose populations it sums."""
+    data = dataset(data)
+    kinds = data.places.set_index("id")["kind"]
+    return [p for p in mapped_places(data) if kinds[p] in TOWN_KINDS]
+
+
+def states_on(dates: list[pd.Timestamp], places: list[str], data: Dataset) -> pd.DataFrame:
+    """Who held each place on each date, as :func:`state_at` answers, for many at once.
+
+    One row per (date, place) with columns date, place, controller and status.
+    """
+    periods = data.control_periods.sort_values(["place", "start"])
     rows = []
-    for month in months:
-        states = [state_at(p, month, data) for p in subject_places(data)]
-        held = sum(s.controller == "is" and s.status == "held" for s in states)
-        partly = sum(s.controller == "is" and s.status != "held" for s in states)
-        rows.append({"month": month, "held": held, "partly_held": partly})
-    return pd.DataFrame(rows)
+    for place in places:
+        own = periods[periods["place"] == place]
+        starts = own["start"].to_numpy()
+        first = initial_state(place, data)
+        for when in dates:
+            i = int(starts.searchsorted(when.to_datetime64(), side="right")) - 1
+            if i < 0:
+                controller, status = first.controller, first.status
+            else:
+                controller, status = own["controller"].iloc[i], own["status"].iloc[i]
+            rows.append((when, place, str(controller), str(status)))
+    return pd.DataFrame(rows, columns=["date", "place", "controller", "status"])
+
+
+def held_by_is_monthly(data: Dataset | None = None) -> pd.DataFrame:
+    """For the first day of each month: how many towns IS held wholly and partly, and the sum of
+    their recorded populations (a lower bound of the people under IS, not an estimate)."""
+    data = dataset(data)
+    months = list(pd.date_range(STUDY_START, STUDY_END, freq="MS"))
+    states = states_on(months, towns(data), data)
+    population = data.places.set_index("id")["population"]
+    states["people"] = states["place"].map(population).fillna(0)
+    by_is = states[states["controller"] == "is"]
+    wholly = by_is[by_is["status"] == "held"].groupby("date")
+    partly = by_is[by_is["status"] != "held"].groupby("date")
+    counts = pd.DataFrame({"month": months}).set_index("month")
+    counts["held"] = wholly.size()
+    counts["partly_held"] = partly.size()
+    counts["people_held"] = wholly["people"].sum()
+    counts["people_partly_held"] = partly["people"].sum()
+    return counts.fillna(0).astype(int).reset_index()
 
 
 def date_text(

@@ -43,15 +43,16 @@ def draw_basemap(
     resolution: str = "i",
     label_rivers: bool = True,
     minor_rivers: bool = True,
+    dpi: float = style.DPI,
 ) -> None:
     """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named.
 
     Every layer is clipped to the map (with a small margin) and simplified to the size of one
-    output pixel before it is drawn, so the vector files hold only what can be seen.
+    output pixel at ``dpi`` before it is drawn, so the vector files hold only what can be seen.
     """
     base = geo.basemap(resolution)
     ax.set_extent(extent, crs=geo.PROJECTION)
-    tolerance = pixel_size(ax, extent)
+    tolerance = pixel_size(ax, extent, dpi)
 
     def lines(layer: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
         return geo.clip_lines(layer, extent, tolerance)
@@ -84,10 +85,12 @@ def draw_basemap(
             label_river(ax, name, visible, extent)
 
 
-def pixel_size(ax: plt.Axes, extent: tuple[float, float, float, float]) -> float:
-    """The width of one printed pixel (at the book's DPI) in map metres."""
+def pixel_size(
+    ax: plt.Axes, extent: tuple[float, float, float, float], dpi: float = style.DPI
+) -> float:
+    """The width of one pixel at ``dpi`` (by default the book's printing DPI) in map metres."""
     width_in = ax.get_position().width * ax.figure.get_figwidth()
-    return (extent[1] - extent[0]) / (width_in * style.DPI)
+    return (extent[1] - extent[0]) / (width_in * dpi)
 
 
 def label_river(
@@ -355,7 +358,20 @@ def control_handles(controllers: list[str]) -> list[Patch]:
         linewidth=0.5,
         label="partly held / contested",
     )
-    return [style.controller_patch(c) for c in controllers] + [hatch]
+    sizes = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="#FFFFFF",
+            markeredgecolor=style.INK,
+            markersize=size,
+            label=label,
+        )
+        for size, label in ((7, "place the factbox names"), (3.8, "other town held by IS"))
+    ]
+    return [style.controller_patch(c) for c in controllers] + [hatch] + sizes
 
 
 def controller_legend(ax: plt.Axes, controllers: list[str], loc: str = "lower right") -> None:
@@ -363,35 +379,49 @@ def controller_legend(ax: plt.Axes, controllers: list[str], loc: str = "lower ri
     ax.legend(handles=control_handles(controllers), loc=loc, frameon=True, framealpha=0.9)
 
 
+#: Area of a town marker relative to a named place's marker on the control maps.
+TOWN_MARKER_SCALE = 0.3
+
+
 def draw_control(
     ax: plt.Axes, date: pd.Timestamp, data: Dataset, labels: bool = True, size: float = 60
 ) -> list[str]:
-    """Every subject place coloured by who controlled it on ``date``; returns the controllers shown."""
-    subjects = data.places.set_index("id").loc[history.subject_places(data)].reset_index()
-    states = [history.state_at(p, date, data) for p in subjects["id"]]
-    points = xy(subjects)
-    for (x, y), state in zip(points, states, strict=True):
-        hatch = style.STATUS_HATCHES[state.status]
-        ax.scatter(
+    """Every mapped place coloured by who controlled it on ``date``; returns the controllers shown.
+
+    The places the factbox names are drawn large and named (or numbered, on small multiples);
+    every other town the data follows is drawn small and unnamed. Each marker is its own
+    artist with the gid ``place-<id>``, which the interactive atlas turns into ``data-place``.
+    """
+    mapped = history.mapped_places(data)
+    subjects = history.subject_places(data)
+    places = data.places.set_index("id").loc[mapped].reset_index()
+    states = history.states_on([date], mapped, data)
+    points = xy(places)
+    for (x, y), state, place in zip(points, states.itertuples(), mapped, strict=True):
+        named = place in subjects
+        marker = ax.scatter(
             [x],
             [y],
-            s=size,
+            s=size if named else size * TOWN_MARKER_SCALE,
             c=[style.controller_colour(state.controller)],
             edgecolors=style.INK,
-            linewidths=0.6,
-            zorder=4,
-            hatch=hatch,
+            linewidths=0.6 if named else 0.4,
+            zorder=4.1 if named else 4,
+            hatch=style.STATUS_HATCHES[state.status],
         )
+        marker.set_gid(f"place-{place}")
+    named_rows = places[places["id"].isin(subjects)]
     if labels:
-        texts = [style.bilingual(r.name_en, r.name_ar) for r in subjects.itertuples()]
+        texts = [style.bilingual(r.name_en, r.name_ar) for r in named_rows.itertuples()]
     else:  # small multiples: each place by its number in the key under the maps
-        texts = [str(n) for n in range(1, len(subjects) + 1)]
-    place_labels(ax, points, texts, ["normal"] * len(subjects))
-    return sorted({s.controller for s in states}, key=list(style.CONTROLLER_COLOURS).index)
+        texts = [str(n) for n in range(1, len(named_rows) + 1)]
+    is_named = places["id"].isin(subjects).to_numpy()
+    place_labels(ax, points[is_named], texts, ["normal"] * len(texts), avoid=points[~is_named])
+    return sorted(set(states["controller"]), key=list(style.CONTROLLER_COLOURS).index)
 
 
 def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figure:
-    """Every place the article names, coloured by who controlled it on ``date``."""
+    """Every mapped town coloured by who controlled it on ``date``, the article's places named."""
     data = dataset(data)
     when = history.check_date(date)
     fig, ax = new_map(style.FULL_WIDTH_IN, 4.6)
@@ -399,7 +429,9 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     draw_basemap(ax, extent, "l")
     shown = draw_control(ax, when, data)
     ax.set_title(
-        f"Who held the places named by the AFP factbox on {when:%-d %B %Y}", loc="left", fontsize=9
+        f"Who held each town on {when:%-d %B %Y} (large: the places the AFP factbox names)",
+        loc="left",
+        fontsize=9,
     )
     scale_bar(ax, extent)
     north_arrow(ax)

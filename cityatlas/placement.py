@@ -57,14 +57,23 @@ def annotate(
 
 
 def place_labels(
-    ax: plt.Axes, points: np.ndarray, texts: list[str], weights: list[str], fontsize: float = 6.5
+    ax: plt.Axes,
+    points: np.ndarray,
+    texts: list[str],
+    weights: list[str],
+    fontsize: float = 6.5,
+    avoid: np.ndarray | None = None,
 ) -> list:
-    """Put each text next to its point where it overlaps no other label, point or the frame."""
+    """Put each text next to its point where it overlaps no other label, point or the frame.
+
+    ``avoid`` holds further points (unlabelled markers) that no label may cover if it can help it.
+    """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    every = points if avoid is None or len(avoid) == 0 else np.concatenate([points, avoid])
     marks = [
-        Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(points)
+        Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(every)
     ]
     taken: list[Bbox] = []
     placed = []

@@ -332,6 +332,12 @@ PLACE_ROLES: tuple[Value, ...] = (
     Value("subject", "subject", "موضوع", "a place the source article names; it has a chapter"),
     Value("related", "related", "ذو صلة", "a place in the story of a subject place"),
     Value("reference", "reference", "مرجع", "a landmark for orientation on the maps"),
+    Value(
+        "atlas",
+        "atlas town",
+        "بلدة في الأطلس",
+        "a town the group held, shown on the overview maps and the atlas; it has no chapter",
+    ),
 )
 
 COUNTRIES: tuple[Value, ...] = (

@@ -399,42 +399,47 @@ def control_swimlane(data: Dataset | None = None) -> Figure:
     return fig
 
 
-def places_held_over_time(data: Dataset | None = None) -> Figure:
-    """How many of the eleven places the article names IS held, wholly or partly, month by month."""
-    data = dataset(data)
-    counts = history.held_by_is_monthly(data)
-    style.apply()
-    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 2.6))
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.2)
-    width = 27
+def held_bars(ax: plt.Axes, counts: pd.DataFrame, wholly: str, partly: str, scale: float) -> None:
+    """Stacked monthly bars: wholly held by IS (solid), partly held on top (hatched)."""
+    common = {"width": 27, "align": "edge", "zorder": 2}
+    ax.bar(counts["month"], counts[wholly] * scale, color=style.controller_colour("is"), **common)
     ax.bar(
         counts["month"],
-        counts["held"],
-        width=width,
-        align="edge",
-        color=style.controller_colour("is"),
-        label="held by IS",
-        zorder=2,
-    )
-    ax.bar(
-        counts["month"],
-        counts["partly_held"],
-        bottom=counts["held"],
-        width=width,
-        align="edge",
+        counts[partly] * scale,
+        bottom=counts[wholly] * scale,
         color="#FFFFFF",
         edgecolor=style.controller_colour("is"),
         hatch=style.STATUS_HATCHES["partly_held"],
         linewidth=0.5,
-        label="partly held by IS",
-        zorder=2,
+        **common,
     )
-    ax.set_ylabel(f"places (of {len(history.subject_places(data))})")
-    ax.set_ylim(0, len(history.subject_places(data)))
-    ax.yaxis.get_major_locator().set_params(integer=True)
     date_axis(ax)
-    mark_article(ax)
-    ax.legend(
+    mark_article(ax, label=False)
+
+
+def places_held_over_time(data: Dataset | None = None) -> Figure:
+    """How many of the dataset's towns IS held, wholly or partly, month by month, and the sum
+    of their recorded populations (a lower bound of the people under IS, not an estimate)."""
+    data = dataset(data)
+    counts = history.held_by_is_monthly(data)
+    towns = history.towns(data)
+    with_population = int(data.places.set_index("id").loc[towns, "population"].notna().sum())
+    style.apply()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(style.FULL_WIDTH_IN, 4.4), sharex=True)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.14, hspace=0.25)
+    held_bars(top, counts, "held", "partly_held", 1.0)
+    top.set_ylabel(f"towns (of {len(towns)})")
+    top.yaxis.get_major_locator().set_params(integer=True)
+    top.set_title("Towns held by IS", loc="left", fontsize=8)
+    held_bars(bottom, counts, "people_held", "people_partly_held", 1e-6)
+    bottom.set_ylabel("millions")
+    bottom.set_title(
+        f"Sum of those towns' pre-war populations ({with_population} of {len(towns)} have a "
+        "figure): a lower bound, not an estimate of everyone under IS",
+        loc="left",
+        fontsize=7.5,
+    )
+    fig.legend(
         handles=[
             Patch(facecolor=style.controller_colour("is"), label="held by IS"),
             Patch(
@@ -452,12 +457,14 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
             ),
         ],
         loc="upper right",
+        ncol=3,
         frameon=False,
     )
     fig.text(
         0.01,
         0.01,
-        f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, control_periods table.",
+        f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, "
+        "control_periods and places tables.",
         fontsize=5.2,
         color=style.MUTED,
     )

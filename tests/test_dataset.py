@@ -122,6 +122,24 @@ def test_every_event_and_measure_has_a_source_and_a_quote(table: str, data) -> N
     assert unquoted.empty, f"{table} without a quote: {', '.join(unquoted)}"
 
 
+def test_at_least_50_towns_have_a_sourced_capture_and_loss_or_end(data) -> None:
+    """The atlas maps at least 50 places, each with dated control events that cite a source
+    (with an address) and quote it."""
+    mapped = history.mapped_places(data)
+    assert len(mapped) >= 50, len(mapped)
+    urls = data.sources.set_index("id")["url"]
+    for place in mapped:
+        events = history.events_of(place, data)
+        control = events[events["event_type"].astype(str).isin(CONTROL_EVENT_TYPES)]
+        assert len(control) >= 1, place
+        for event in control.itertuples():
+            assert event.quote.strip(), event.id
+            assert any(pd.notna(urls[s]) for s in event.sources), event.id
+        if data.places.set_index("id").loc[place, "role"] == "atlas":
+            holders = set(control["controller_before"]) | set(control["controller_after"])
+            assert "is" in holders, f"{place}: an atlas town the group never held"
+
+
 def test_measures_are_ordered_ranges_with_a_best_value_or_both_bounds(data) -> None:
     m = data.measures
     assert (m["best"].notna() | (m["low"].notna() & m["high"].notna())).all()

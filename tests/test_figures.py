@@ -123,14 +123,19 @@ def test_city_timeline_numbers_every_event_without_overlap(place: str, data) -> 
     plt.close(fig)
 
 
-def test_places_held_counts_never_exceed_the_eleven(data) -> None:
+def test_held_chart_counts_towns_and_sums_their_recorded_populations(data) -> None:
     counts = history.held_by_is_monthly(data)
-    assert (counts["held"] + counts["partly_held"]).max() <= 11
-    assert (
-        counts.loc[counts["month"] == "2015-03-01", ["held", "partly_held"]].sum(axis=1).iloc[0]
-        >= 7
-    )
+    towns = history.towns(data)
+    assert (counts["held"] + counts["partly_held"]).max() <= len(towns)
     assert (counts.iloc[-1][["held", "partly_held"]] == 0).all()
+    population = data.places.set_index("id")["population"]
+    for month in ("2014-07-01", "2015-03-01", "2016-07-01"):
+        row = counts[counts["month"] == month].iloc[0]
+        held = [p for p in towns if history.state_at(p, month, data).controller == "is"]
+        assert row["held"] + row["partly_held"] == len(held), month
+        expected = sum(int(population[p]) for p in held if pd.notna(population[p]))
+        assert row["people_held"] + row["people_partly_held"] == expected, month
+    assert counts.loc[counts["month"] == "2015-03-01", "people_held"].iloc[0] > 1_000_000
 
 
 @pytest.mark.parametrize(
@@ -314,7 +319,7 @@ def lane_colour(ax, lane: int, when) -> str:
 
 def test_every_figure_shows_the_same_state_on_every_date(data) -> None:
     """The overview map, the snapshots and the swimlane ask one function who held what."""
-    subjects = history.subject_places(data)
+    subjects = history.mapped_places(data)
     lanes = timelines.swimlane_places(data)
     swimlane = timelines.control_swimlane(data)
     snapshots = maps.snapshot_grid(list(figures.SNAPSHOT_DATES), data)

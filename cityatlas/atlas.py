@@ -1,0 +1,261 @@
+"""The interactive atlas: every mapped town on an inline SVG map with a date slider, offline.
+
+The map is drawn by the same code as the static overview map (:func:`maps.draw_control`);
+each town's marker becomes an SVG element with ``data-place``, and a few lines of script
+(``templates/atlas.js``) recolour the markers for the date the slider shows, from the control
+periods embedded in the page as JSON. A table lists the same states as text. Nothing is
+fetched: the page carries its map, data, style and script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib as mpl
+import pandas as pd
+
+from cityatlas import geo, history, maps, style
+from cityatlas.book import templates
+from cityatlas.data import Dataset, dataset
+from cityatlas.figures import render
+from cityatlas.schema import ARABIC_RUN, ARTICLE_DATE, STUDY_END, STUDY_START
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+
+#: Width of the atlas map in inches (the SVG scales to the page; this sets its proportions).
+MAP_WIDTH_IN = style.FULL_WIDTH_IN
+MAP_HEIGHT_IN = 4.6
+#: Pixels per inch at which the basemap is simplified: one screen pixel at full width.
+SCREEN_DPI = 110
+MARKER_SIZE = 70
+#: Numbers in the SVG's path data are rounded to this many decimals (points, 1/72 inch).
+DECIMALS = 1
+NUMBER = re.compile(r"-?\d+\.\d+")
+FILL = re.compile(r"fill:\s*[^;]+;?\s*")
+
+
+@dataclass(frozen=True)
+class AtlasPage:
+    """The atlas as one block of HTML; a notebook shows it, the book inlines it."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def day_number(when: str | pd.Timestamp) -> int:
+    """Days from the start of the study period: the slider's value for a date."""
+    return int((pd.Timestamp(when) - pd.Timestamp(STUDY_START)).days)
+
+
+def map_svg(data: Dataset) -> str:
+    """The atlas map as SVG text: the overview map's drawing, markers ready to be recoloured."""
+    fig, ax = maps.new_map(MAP_WIDTH_IN, MAP_HEIGHT_IN)
+    ax.set_position((0.0, 0.0, 1.0, 1.0))
+    extent = geo.region_extent()
+    maps.draw_basemap(ax, extent, "l", minor_rivers=False, dpi=SCREEN_DPI)
+    maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE)
+    maps.scale_bar(ax, extent)
+    maps.north_arrow(ax)
+    with mpl.rc_context({"svg.fonttype": "none"}):  # labels as text: the browser shapes Arabic
+        text = render(fig, "svg").decode("utf-8")
+    maps.plt.close(fig)
+    return interactive_svg(text, data)
+
+
+def interactive_svg(text: str, data: Dataset) -> str:
+    """Turn each ``place-<id>`` marker of a matplotlib SVG into a focusable ``data-place`` element.
+
+    Its fill is removed so the page's classes (``c-<controller> s-<status>``) set it; the
+    status patterns are added to the SVG's definitions; path data are rounded.
+    """
+    root = ET.fromstring(text)
+    names = data.places.set_index("id")["name_en"]
+    for group in root.iter(f"{{{SVG}}}g"):
+        gid = group.get("id", "")
+        if not gid.startswith("place-"):
+            continue
+        place = gid.removeprefix("place-")
+        group.attrib.pop("id")
+        group.set("data-place", place)
+        group.set("tabindex", "0")
+        group.set("role", "button")
+        group.set("aria-label", str(names[place]))
+        group.set("class", "atlas-place")
+        for element in group.iter():
+            if "style" in element.attrib:
+                element.set("style", FILL.sub("", element.get("style", "")))
+    for defs in root.iter(
+        f"{{{SVG}}}defs"
+    ):  # matplotlib's hatches: the page's patterns replace them
+        for pattern in defs.findall(f"{{{SVG}}}pattern"):
+            defs.remove(pattern)
+    for key in ("width", "height"):
+        root.attrib.pop(key, None)
+    root.set("role", "group")
+    root.set("aria-label", "Map of Iraq and Syria with one marker per town")
+    defs = ET.SubElement(root, f"{{{SVG}}}defs")
+    for element in status_patterns():
+        defs.append(element)
+    for text in root.iter(f"{{{SVG}}}text"):
+        mark_arabic(text)
+    for element in root.iter():
+        if "d" in element.attrib:
+            element.set(
+                "d", NUMBER.sub(lambda m: f"{float(m[0]):.{DECIMALS}f}", element.get("d", ""))
+            )
+    return ET.tostring(root, encoding="unicode")
+
+
+def mark_arabic(text: ET.Element) -> None:
+    """Mark the Arabic of an SVG label ``lang="ar" dir="rtl"``: the whole element if it is all
+    Arabic, else each Arabic run as a ``tspan``, as every Arabic text on the book's pages is."""
+    content = text.text or ""
+    runs = list(ARABIC_RUN.finditer(content))
+    if not runs:
+        return
+    if runs[0].group(0) == content.strip():
+        text.set("lang", "ar")
+        text.set("dir", "rtl")
+        return
+    text.text = content[: runs[0].start()]
+    for i, run in enumerate(runs):
+        span = ET.SubElement(text, f"{{{SVG}}}tspan", lang="ar", dir="rtl")
+        span.text = run.group(0)
+        following = runs[i + 1].start() if i + 1 < len(runs) else len(content)
+        span.tail = content[run.end() : following]
+
+
+def status_patterns() -> list[ET.Element]:
+    """One SVG pattern per controller and status that is not 'held': the static maps' hatches."""
+    strokes = {"partly_held": ("M0,6 L6,0",), "contested": ("M0,6 L6,0", "M0,0 L6,6")}
+    patterns = []
+    for controller, colour in style.CONTROLLER_COLOURS.items():
+        for status in style.STATUS_HATCHES:
+            if status == "held":
+                continue
+            pattern = ET.Element(
+                f"{{{SVG}}}pattern",
+                id=f"atlas-{status}-{controller}",
+                width="6",
+                height="6",
+                patternUnits="userSpaceOnUse",
+            )
+            ET.SubElement(pattern, f"{{{SVG}}}rect", width="6", height="6", fill=colour)
+            if status == "besieged":
+                ET.SubElement(pattern, f"{{{SVG}}}circle", cx="3", cy="3", r="1.1", fill="#FFFFFF")
+            for path in strokes.get(status, ()):
+                ET.SubElement(
+                    pattern, f"{{{SVG}}}path", d=path, stroke="#FFFFFF", **{"stroke-width": "1.2"}
+                )
+            patterns.append(pattern)
+    return patterns
+
+
+def source_of(event: pd.Series, sources: pd.DataFrame) -> list[str]:
+    """The label, address and language of the event's first source that has an address.
+
+    Every event has one: validation requires sources, and every source but the primary one
+    has an address.
+    """
+    for source_id in event["sources"]:  # the clean table holds each event's sources as a tuple
+        row = sources.loc[source_id]
+        if pd.notna(row["url"]):
+            return [f"{row['publisher']}: {row['title']}", str(row["url"]), str(row["language"])]
+    raise ValueError(f"event {event.name!r} has no source with an address")
+
+
+def atlas_data(data: Dataset) -> dict[str, Any]:
+    """What the page's script needs: each place's changes of control, and each change's event."""
+    events = data.events.set_index("id")
+    sources = data.sources.set_index("id")
+    places = data.places.set_index("id")
+    rows: dict[str, Any] = {}
+    changes: list[list[str]] = []
+    for place in history.mapped_places(data):
+        first = history.initial_state(place, data)
+        steps: list[list[Any]] = [["", first.controller, first.status, -1]]
+        for period in history.periods_of(place, data).itertuples():
+            event = events.loc[period.start_event]
+            changes.append(
+                [
+                    history.event_date_text(period.start_event, data),
+                    str(event["summary"]),
+                    *source_of(event, sources),
+                ]
+            )
+            steps.append(
+                [f"{period.start:%Y-%m-%d}", period.controller, period.status, len(changes) - 1]
+            )
+        rows[place] = {"name": str(places.loc[place, "name_en"]), "changes": steps}
+    return {
+        "start": STUDY_START,
+        "places": rows,
+        "events": changes,
+        "controllers": style.CONTROLLER_LABELS.en,
+        "statuses": style.STATUS_LABELS.en,
+    }
+
+
+def page_css() -> str:
+    """The atlas's style: one rule per controller colour and per status pattern."""
+    rules = []
+    for controller, colour in style.CONTROLLER_COLOURS.items():
+        rules.append(f".cityatlas-atlas .c-{controller}{{fill:{colour}}}")
+        rules.append(f".cityatlas-atlas .swatch.c-{controller}{{background:{colour}}}")
+        for status in style.STATUS_HATCHES:
+            if status != "held":
+                rules.append(
+                    f".cityatlas-atlas .c-{controller}.s-{status}"
+                    f"{{fill:url(#atlas-{status}-{controller})}}"
+                )
+    return "\n".join(rules)
+
+
+def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasPage:
+    """The atlas page's block: map, slider set to ``date``, legend, details and data table."""
+    data = dataset(data)
+    when = history.check_date(date)
+    payload = atlas_data(data)
+    places = data.places.set_index("id")
+    states = history.states_on([when], history.mapped_places(data), data)
+    rows = [
+        {
+            "id": s.place,
+            "name": places.loc[s.place, "name_en"],
+            "name_ar": places.loc[s.place, "name_ar"],
+            "country": places.loc[s.place, "country"],
+            "controller": s.controller,
+            "status": s.status,
+        }
+        for s in states.itertuples()
+    ]
+    html = (
+        templates()
+        .get_template("atlas.html")
+        .render(
+            svg=map_svg(data),
+            css=page_css(),
+            script=(templates().loader.get_source(templates(), "atlas.js")[0]),
+            data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace(
+                "</", "<\\/"
+            ),
+            value=day_number(when),
+            maximum=day_number(STUDY_END),
+            date_text=history.date_text(when),
+            rows=rows,
+            controllers=style.CONTROLLER_LABELS.en,
+            statuses=style.STATUS_LABELS.en,
+            towns=len(rows),
+            version=data.version,
+        )
+    )
+    return AtlasPage(html)
