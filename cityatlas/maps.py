@@ -369,7 +369,7 @@ def control_handles(controllers: list[str]) -> list[Patch]:
             markersize=size,
             label=label,
         )
-        for size, label in ((7, "place the factbox names"), (3.8, "other town held by IS"))
+        for size, label in ((7, "place the factbox names"), (3.8, "other town"))
     ]
     return [style.controller_patch(c) for c in controllers] + [hatch] + sizes
 

@@ -21,6 +21,12 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 STYLESHEET = Path(__file__).parent / "templates" / "print.css"
+#: What the print edition drops: permalinks, hidden cells, scripts, and the interactive atlas
+#: (whose static snapshots, under their own figure id, stand in its place on the page).
+DROPPED = (
+    "a.headerlink, details.hide, .cell_input, script, style, .toctree-wrapper > p.caption, "
+    ".cityatlas-atlas"
+)
 #: The part of the contents where the list of figures replaces the gallery of the HTML book.
 GALLERY_DOC = "gallery"
 
@@ -129,9 +135,7 @@ def build_document(page: Path, root: Path) -> PrintBook:
     titles = figure_titles(root)
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
     article = soup.find("article", class_="bd-article")
-    for junk in article.select(
-        "a.headerlink, details.hide, .cell_input, script, style, .toctree-wrapper > p.caption"
-    ):
+    for junk in article.select(DROPPED):
         junk.decompose()
     front = article.find("section")  # section#<root>: title, title block, contents, notes
     book_title = cfg["title"]

@@ -174,3 +174,11 @@ def test_a_pdf_per_chapter_linked_from_its_page() -> None:
         check=True,
     ).stdout
     assert "Mosul" in mosul and "Tikrit\n" not in mosul.split("\f")[0]
+
+
+def test_the_atlas_prints_its_static_snapshots_not_the_slider() -> None:
+    atlas = [p for p in pages() if running_head(p) == "Atlas: every town, day by day"]
+    assert atlas, "the atlas chapter is missing from the PDF"
+    text = "\n".join(atlas)
+    assert "Previous change" not in text and "Who held each of the" not in text
+    assert re.search(r"Fig\. \d+\s+Control of the \d+ places", text), "the snapshots figure"
