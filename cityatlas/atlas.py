@@ -62,9 +62,9 @@ def map_svg(data: Dataset) -> str:
     ax.set_position((0.0, 0.0, 1.0, 1.0))
     extent = geo.region_extent()
     maps.draw_basemap(ax, extent, "l", minor_rivers=False, dpi=SCREEN_DPI)
-    maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE)
     maps.scale_bar(ax, extent)
     maps.north_arrow(ax)
+    maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE)
     with mpl.rc_context({"svg.fonttype": "none"}):  # labels as text: the browser shapes Arabic
         text = render(fig, "svg").decode("utf-8")
     maps.plt.close(fig)

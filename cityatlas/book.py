@@ -95,17 +95,13 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
 def source_links(ids: tuple[str, ...], data: Dataset) -> str:
     """Links to the sources, by id, pointing at their canonical addresses."""
     sources = data.sources.set_index("id")
-    links = []
+    rows = []
     for sid in ids:
         s = sources.loc[sid]
         dated = "" if pd.isna(s["published"]) else f", {s['published']:%-d %b %Y}"
-        title = html.escape(f"{s['publisher']}{dated}")
-        links.append(
-            f"<a href='{html.escape(s['url'])}' title='{html.escape(s['title'])}'>{title}</a>"
-            if s["url"]
-            else title
-        )
-    return "; ".join(links)
+        url = s["url"] if pd.notna(s["url"]) else ""
+        rows.append({"url": url, "title": s["title"], "label": f"{s['publisher']}{dated}"})
+    return templates().get_template("source_links.html").render(sources=rows).strip()
 
 
 def events_table(place: str, data: Dataset | None = None) -> HTML:
@@ -176,13 +172,8 @@ def source_article() -> HTML:
     english = (paths.DATA_RAW / "source-article.en.txt").read_text(encoding="utf-8")
     ar_parts = [p.strip() for p in arabic_text.replace("\n", " ").split(".,") if p.strip()]
     en_parts = [p.strip() for p in english.split("\n") if p.strip()]
-    rows = "".join(
-        f"<tr><td>{arabic(a.strip('., '))}</td><td>{html.escape(e)}</td></tr>"
-        for a, e in zip(ar_parts, en_parts, strict=True)
-    )
-    return HTML(
-        f"<table class='article'><thead><tr><th scope='col' lang='ar' dir='rtl'>النص الأصلي</th><th scope='col'>The project's English translation</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+    rows = [(a.strip("., "), e) for a, e in zip(ar_parts, en_parts, strict=True)]
+    return HTML(templates().get_template("article_table.html").render(rows=rows))
 
 
 def codebook() -> Markdown:

@@ -28,11 +28,16 @@ CLOSE_UP_KM = 220.0
 CAPITALS = ("baghdad", "damascus")
 
 
+#: Space under a map for its attribution line (two lines of the smallest text), in inches.
+ATTRIBUTION_IN = 0.34
+
+
 def new_map(width_in: float, height_in: float) -> tuple[Figure, plt.Axes]:
     """A figure with one map axes in the book projection, axes off, white margins."""
     style.apply()
     fig = plt.figure(figsize=(width_in, height_in))
-    ax = fig.add_axes((0.01, 0.07, 0.98, 0.86), projection=geo.PROJECTION)
+    bottom = ATTRIBUTION_IN / height_in
+    ax = fig.add_axes((0.01, bottom, 0.98, 0.93 - bottom), projection=geo.PROJECTION)
     ax.set_facecolor(style.WATER)
     return fig, ax
 
@@ -116,7 +121,7 @@ def label_river(
         y,
         f"{name} {geo.RIVER_NAMES_AR[name]}",
         color=style.MAJOR_RIVER,
-        fontsize=6.5,
+        fontsize=style.SMALL_PT,
         style="italic",
         ha="left",
         va="bottom",
@@ -146,7 +151,7 @@ def scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float]) -> None:
         f"{km} km",
         ha="center",
         va="bottom",
-        fontsize=6.5,
+        fontsize=style.SMALL_PT,
         zorder=5,
         transform=ax.transData,
     )
@@ -174,7 +179,7 @@ def attribution(fig: Figure, extra: str = "") -> None:
         0.01,
         0.015,
         (extra + " " if extra else "") + ATTRIBUTION,
-        fontsize=5.2,
+        fontsize=style.SMALL_PT,
         color=style.MUTED,
         ha="left",
         va="bottom",
@@ -212,8 +217,34 @@ def mark_places(ax: plt.Axes, places: pd.DataFrame, featured: str, size: float =
     place_labels(ax, points, texts, weights)
 
 
-def place_legend(ax: plt.Axes, name: str, others: str, lines: list[Line2D]) -> None:
-    """Legend of a one-place map: the place, the other marked places, then line layers."""
+#: Corners a map legend may take, in order of preference.
+LEGEND_CORNERS = ("lower right", "lower left", "upper left", "upper right")
+
+
+def legend_clear_of(ax: plt.Axes, handles: list, points: np.ndarray) -> None:
+    """Put the legend in the first corner where it covers none of ``points`` (map coordinates)
+    and no text already drawn (river names, the scale), or the corner covering fewest."""
+    renderer = ax.figure.canvas.get_renderer()
+    pixels = ax.transData.transform(points) if len(points) else np.empty((0, 2))
+    best: tuple[int, str] | None = None
+    for corner in LEGEND_CORNERS:
+        legend = ax.legend(handles=handles, loc=corner, frameon=True, framealpha=0.9)
+        box = legend.get_window_extent(renderer).expanded(1.15, 1.15)
+        covered = int(sum(box.contains(x, y) for x, y in pixels)) + sum(
+            box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible()
+        )
+        if best is None or covered < best[0]:
+            best = (covered, corner)
+        if covered == 0:
+            return
+    ax.legend(handles=handles, loc=best[1], frameon=True, framealpha=0.9)
+
+
+def place_legend(
+    ax: plt.Axes, name: str, others: str, lines: list[Line2D], points: np.ndarray
+) -> None:
+    """Legend of a one-place map: the place, the other marked places, then line layers; in a
+    corner clear of the marked ``points``."""
     marker = {"marker": "o", "linestyle": "", "markeredgecolor": style.INK}
     featured = style.FEATURED_MARKER
     handles = [
@@ -238,11 +269,14 @@ def place_legend(ax: plt.Axes, name: str, others: str, lines: list[Line2D]) -> N
         ),
         *lines,
     ]
-    ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9)
+    legend_clear_of(ax, handles, points)
 
 
 def locator_map(place: str, data: Dataset | None = None) -> Figure:
-    """The region with ``place`` highlighted, Baghdad and Damascus marked, distance to Baghdad for Iraq."""
+    """The region with ``place`` highlighted, Baghdad and Damascus marked, distance to Baghdad for Iraq.
+
+    Everything else is drawn first and the place names last, so the names find free spots.
+    """
     data = dataset(data)
     row = history.check_place(place, data)
     places = data.places.set_index("id", drop=False)
@@ -250,32 +284,18 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
     extent = geo.region_extent()
     draw_basemap(ax, extent, "l")
     shown = places.loc[[p for p in CAPITALS if p != place] + [place]]
-    note = ""
+    lines = [
+        Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
+        Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
+    ]
     distances = data.distances.set_index("place")
     if place in distances.index:  # the pipeline derives the distance for every place in Iraq
         distance = float(distances.loc[place, "geodesic_km"])
         (a, b) = xy(places.loc[[place, "baghdad"]])
-        ax.plot(
-            [a[0], b[0]],
-            [a[1], b[1]],
-            color=style.INK,
-            linewidth=0.9,
-            linestyle=(0, (3, 2)),
-            zorder=3,
-        )
-        ax.text(
-            (a[0] + b[0]) / 2,
-            (a[1] + b[1]) / 2,
-            f" {distance:.0f} km",
-            fontsize=7,
-            color=style.INK,
-            zorder=5,
-            ha="left",
-            va="center",
-        )
-        note = f"Dashed line: geodesic distance to Baghdad, {distance:.0f} km."
-    mark_places(ax, shown.reset_index(drop=True), place, size=22)
-    for country, lon, lat in (("IRAQ\nالعراق", 43.0, 32.3), ("SYRIA\nسوريا", 38.3, 34.9)):
+        dashed = {"color": style.INK, "linewidth": 0.9, "linestyle": (0, (3, 2))}
+        ax.plot([a[0], b[0]], [a[1], b[1]], zorder=3, **dashed)
+        lines.append(Line2D([], [], label=f"{distance:.0f} km to Baghdad (geodesic)", **dashed))
+    for country, lon, lat in (("IRAQ\nالعراق", 41.6, 33.0), ("SYRIA\nسوريا", 38.3, 34.9)):
         ((x, y),) = geo.project(np.array([[lon, lat]]))
         ax.text(
             x,
@@ -291,16 +311,9 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
         )
     scale_bar(ax, extent)
     north_arrow(ax)
-    place_legend(
-        ax,
-        row["name_en"],
-        "National capital",
-        [
-            Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
-            Line2D([], [], color=style.MAJOR_RIVER, label="Tigris and Euphrates"),
-        ],
-    )
-    attribution(fig, note)
+    place_legend(ax, row["name_en"], "National capital", lines, xy(shown))
+    attribution(fig)
+    mark_places(ax, shown.reset_index(drop=True), place, size=22)
     return fig
 
 
@@ -332,7 +345,6 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     extent = close_up_extent(place, data)
     draw_basemap(ax, extent, "h")
     shown = nearby(place, data, extent)
-    mark_places(ax, shown, place, size=26)
     scale_bar(ax, extent)
     north_arrow(ax)
     place_legend(
@@ -344,8 +356,10 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
             Line2D([], [], color=style.RIVER, linewidth=0.6, label="Other rivers"),
             Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
         ],
+        xy(shown),
     )
     attribution(fig)
+    mark_places(ax, shown, place, size=26)  # names last: they take the spots left free
     return fig
 
 
@@ -420,6 +434,12 @@ def draw_control(
     return sorted(set(states["controller"]), key=list(style.CONTROLLER_COLOURS).index)
 
 
+def controllers_on(date: pd.Timestamp, data: Dataset) -> list[str]:
+    """The controllers of the mapped places on ``date``, in the palette's order."""
+    states = history.states_on([date], history.mapped_places(data), data)
+    return sorted(set(states["controller"]), key=list(style.CONTROLLER_COLOURS).index)
+
+
 def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figure:
     """Every mapped town coloured by who controlled it on ``date``, the article's places named."""
     data = dataset(data)
@@ -427,7 +447,6 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     fig, ax = new_map(style.FULL_WIDTH_IN, 4.6)
     extent = geo.region_extent()
     draw_basemap(ax, extent, "l")
-    shown = draw_control(ax, when, data)
     ax.set_title(
         f"Who held each town on {when:%-d %B %Y} (large: the places the AFP factbox names)",
         loc="left",
@@ -435,8 +454,9 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     )
     scale_bar(ax, extent)
     north_arrow(ax)
-    controller_legend(ax, shown)
+    controller_legend(ax, controllers_on(when, data))
     attribution(fig)
+    draw_control(ax, when, data)  # names last: they take the spots left free
     return fig
 
 
@@ -460,7 +480,7 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         draw_basemap(ax, extent, "c", label_rivers=False, minor_rivers=False)
         controllers |= set(draw_control(ax, when, data, labels=False, size=28))
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
-        ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=7.5, loc="left")
+        ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=style.SMALL_PT + 0.5, loc="left")
     order = [c for c in style.CONTROLLER_COLOURS if c in controllers]
     handles = control_handles(order)
     fig.legend(
@@ -471,7 +491,9 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         bbox_to_anchor=(0.5, 0.08),
     )
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.2, wspace=0.04, hspace=0.18)
-    fig.text(0.5, 0.045, snapshot_key(data), ha="center", va="bottom", fontsize=7, wrap=True)
+    fig.text(
+        0.5, 0.045, snapshot_key(data), ha="center", va="bottom", fontsize=style.SMALL_PT, wrap=True
+    )
     attribution(fig)
     return fig
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+
+from cityatlas import style
 
 #: Offsets in points, tried in order: right, left, above, below, then the diagonals.
 CANDIDATES = (
@@ -56,12 +60,20 @@ def annotate(
     )
 
 
+def obstacles(fig: Figure, renderer) -> list[Bbox]:
+    """The boxes of what is already drawn and must stay readable: every visible text (river
+    names, scale, north arrow, titles, notes) and every legend. Maps draw these first."""
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return [a.get_window_extent(renderer) for a in texts + legends + list(fig.legends)]
+
+
 def place_labels(
     ax: plt.Axes,
     points: np.ndarray,
     texts: list[str],
     weights: list[str],
-    fontsize: float = 6.5,
+    fontsize: float = style.SMALL_PT,
     avoid: np.ndarray | None = None,
 ) -> list:
     """Put each text next to its point where it overlaps no other label, point or the frame.
@@ -71,6 +83,7 @@ def place_labels(
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    drawn = obstacles(fig, renderer)
     every = points if avoid is None or len(avoid) == 0 else np.concatenate([points, avoid])
     marks = [
         Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(every)
@@ -83,7 +96,7 @@ def place_labels(
             label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=True)
             box = label.get_window_extent(renderer).expanded(1.04, 1.08)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            clash = any(box.overlaps(other) for other in taken) or any(
+            clash = any(box.overlaps(other) for other in taken + drawn) or any(
                 box.overlaps(m) for m in marks
             )
             if inside and not clash:

@@ -36,7 +36,7 @@ COLOUR_NAMES: dict[str, str] = {
 STATUS_HATCHES: dict[str, str] = {
     "held": "",
     "partly_held": "///",
-    "besieged": "..",
+    "besieged": ".",
     "contested": "xx",
 }
 
@@ -69,6 +69,9 @@ FONT_FAMILY = ["Noto Sans", "Noto Sans Arabic"]
 # the virtual environment (whose path differs between checkouts) would change the bytes.
 DPI = 300
 FULL_WIDTH_IN = 7.0  # printed page width of a full-width figure
+#: The smallest text of any figure, in points at the size it is printed (and so at least
+#: 11 CSS px where the HTML page shows it at full width): labels, keys, notes, attributions.
+SMALL_PT = 7.0
 
 RC = {
     "font.family": FONT_FAMILY,

@@ -37,7 +37,7 @@ def mark_article(ax: plt.Axes, label: bool = True) -> None:
             1.0,
             f" AFP factbox\n {ARTICLE_TEXT}",
             transform=ax.get_xaxis_transform(),
-            fontsize=6,
+            fontsize=style.SMALL_PT,
             va="bottom",
             ha="left",
         )
@@ -181,7 +181,7 @@ def place_event_label(
             when,
             y,
             label,
-            fontsize=7,
+            fontsize=style.SMALL_PT,
             ha="center",
             va="bottom",
             zorder=6,  # above the article's dashed line
@@ -219,18 +219,20 @@ def legend_and_source(
         bbox_to_anchor=anchor,
         ncol=4,
         frameon=False,
-        fontsize=6.3,
+        fontsize=style.SMALL_PT,
     )
     fig.text(
         0.01,
         0.01,
         f"Source: cityatlas dataset v{data.version}, {source}",
-        fontsize=5.2,
+        fontsize=style.SMALL_PT,
         color=style.MUTED,
     )
 
 
 KEY_ROW_IN = 0.17  # height of one line of the event key, inches
+LEGEND_ROW_IN = 0.2  # height of one row of the controller legend, inches
+LEGEND_COLUMNS = 4
 CHART_IN = 1.45  # height of the date axis with the control band and the event numbers
 CLUSTER_DAYS = 12  # events closer than this to the previous one share one label
 
@@ -285,10 +287,12 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
     style.apply()
     columns = 2 if len(events) > 5 else 1
     rows = -(-len(events) // columns)
+    handles = controller_handles(controllers_in([place], data), statuses_in([place], data))
+    legend_rows = -(-len(handles) // LEGEND_COLUMNS)
     source_in, key_in, legend_in, ticks_in, title_in = (
         0.25,
         rows * KEY_ROW_IN + 0.05,
-        0.4,
+        legend_rows * LEGEND_ROW_IN + 0.1,
         0.25,
         0.35,
     )
@@ -311,7 +315,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
         ARTICLE,
         top,
         f" AFP factbox, {ARTICLE_TEXT}",
-        fontsize=7,
+        fontsize=style.SMALL_PT,
         ha="left",
         va="top",
         zorder=4,
@@ -339,7 +343,7 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
             0.02 + column * 0.49,
             y(source_in + key_in - (line + 0.5) * KEY_ROW_IN),
             f"{number}   {date}: {EVENT_LABELS.en[event.event_type]}",
-            fontsize=7,
+            fontsize=style.SMALL_PT,
             va="center",
             gid="event-key",
         )
@@ -354,19 +358,19 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
         va="center",
     )
     fig.legend(
-        handles=controller_handles(controllers_in([place], data), statuses_in([place], data)),
+        handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, y(source_in + key_in + legend_in)),
-        ncol=4,
+        ncol=LEGEND_COLUMNS,
         frameon=False,
-        fontsize=7,
+        fontsize=style.SMALL_PT,
     )
     fig.text(
         0.01,
         y(0.08),
         f"Source: cityatlas dataset v{data.version}, events and control_periods "
         "tables; the events table of the chapter cites each event.",
-        fontsize=6,
+        fontsize=style.SMALL_PT,
         color=style.MUTED,
     )
     return fig
@@ -437,7 +441,7 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
         f"Sum of those towns' pre-war populations ({with_population} of {len(towns)} have a "
         "figure): a lower bound, not an estimate of everyone under IS",
         loc="left",
-        fontsize=7.5,
+        fontsize=style.SMALL_PT + 0.5,
     )
     fig.legend(
         handles=[
@@ -465,7 +469,7 @@ def places_held_over_time(data: Dataset | None = None) -> Figure:
         0.01,
         f"Counted on the first day of each month. Source: cityatlas dataset v{data.version}, "
         "control_periods and places tables.",
-        fontsize=5.2,
+        fontsize=style.SMALL_PT,
         color=style.MUTED,
     )
     return fig
@@ -518,7 +522,7 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
     fig, axes = plt.subplots(
         len(ESTIMATE_PANELS), 1, figsize=(style.FULL_WIDTH_IN, 5.4), sharex=True
     )
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.2, hspace=0.28)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.2, hspace=0.28)
     counters = [c for c in ESTIMATOR_MARKERS if c in set(estimates["counted_by"])]
     for ax, (quantity, label, scale) in zip(axes, ESTIMATE_PANELS, strict=True):
         rows = estimates[estimates["quantity"] == quantity]
@@ -539,7 +543,7 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
                     linestyle=(0, (3, 2)),
                     zorder=1,
                 )
-        ax.set_ylabel(label, fontsize=7)
+        ax.set_ylabel(label, fontsize=style.SMALL_PT)
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", color="#E5E5E5", linewidth=0.5)
         for side in ("right", "top"):
@@ -576,7 +580,7 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
         loc="lower center",
         ncol=4,
         frameon=False,
-        fontsize=7,
+        fontsize=style.SMALL_PT,
         bbox_to_anchor=(0.5, 0.03),
     )
     fig.text(
@@ -589,7 +593,7 @@ def territory_estimates(data: Dataset | None = None) -> Figure:
         0.01,
         0.008,
         f"Source: cityatlas dataset v{data.version}, estimates table; each estimate is cited in the book.",
-        fontsize=6,
+        fontsize=style.SMALL_PT,
         color=style.MUTED,
     )
     return fig

@@ -115,7 +115,7 @@ def test_keyboard_moves_the_date_and_recolours_the_towns(server: str, browser, d
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.dataset.place")
-        assert focused == history.mapped_places(data)[0]
+        assert focused in history.mapped_places(data)
         link = page.locator(".atlas-detail a")
         assert link.count() == 1 and link.get_attribute("href").startswith("http")
     finally:

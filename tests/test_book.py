@@ -421,3 +421,34 @@ def test_the_overview_tells_the_arc(root: Path) -> None:
     counter.feed(page)
     assert counter.words >= 800, counter.words
     assert 'id="fig-overview-territory"' in page
+
+
+def test_every_author_year_label_names_one_work(root: Path) -> None:
+    """Works that share an author (or publisher) and a year get a, b, c... after the year."""
+    import csv
+
+    from cityatlas import references
+
+    with open(root / "data" / "clean" / "sources.csv", encoding="utf-8") as handle:
+        sources = list(csv.DictReader(handle))
+    letters = references.year_suffixes(sources)
+    labels = [
+        (references.label_author(s), references.when(s)[:4] + letters.get(s["id"], ""))
+        for s in sources
+    ]
+    assert len(set(labels)) == len(labels)
+    assert references.suffix(0) == "a" and references.suffix(26) == "aa"
+    bib = (root / "references.bib").read_text(encoding="utf-8")
+    assert bib == references.bibtex_text(sources), "references.bib is stale: run `make data`"
+
+
+@pytest.mark.book
+def test_no_citation_label_stands_for_two_works(root: Path) -> None:
+    labels: dict[str, set[str]] = {}
+    for page in (root / "_build" / "html" / "chapters").glob("*.html"):
+        for target, label in re.findall(
+            r'href="references\.html#([^"]+)"[^>]*>([^<]+, \d{4}[a-z]*)</a>',
+            page.read_text(encoding="utf-8"),
+        ):
+            labels.setdefault(label, set()).add(target)
+    assert labels and {k: v for k, v in labels.items() if len(v) > 1} == {}

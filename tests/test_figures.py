@@ -350,3 +350,31 @@ def test_every_figure_shows_the_same_state_on_every_date(data) -> None:
             assert drawn in (colour, faded), (place, when, drawn, colour)
     plt.close(swimlane)
     plt.close(snapshots)
+
+
+@pytest.mark.slow
+def test_no_figure_has_colliding_or_too_small_text(data) -> None:
+    """Every figure of the book, drawn as printed: no text overlaps another text or a legend,
+    and none is smaller than the book's minimum (7 pt printed, 11 CSS px at full width)."""
+    from cityatlas import legibility
+
+    problems = {}
+    for spec in figures.figure_specs(data):
+        fig = spec.draw(data)
+        found = [str(c) for c in legibility.collisions(fig)] + legibility.small_texts(fig)
+        if found:
+            problems[spec.id] = found
+        plt.close(fig)
+    assert problems == {}
+
+
+def test_the_collision_check_finds_a_collision() -> None:
+    from cityatlas import legibility
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(0.5, 0.5, "Tigris", fontsize=8)
+    ax.text(0.52, 0.5, "Tikrit", fontsize=8)
+    ax.text(0.1, 0.1, "tiny", fontsize=5)
+    assert [str(c) for c in legibility.collisions(fig)] == ["'Tigris' overlaps 'Tikrit'"]
+    assert legibility.small_texts(fig) == ["'tiny' at 5 pt"]
+    plt.close(fig)
