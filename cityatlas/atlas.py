@@ -15,26 +15,28 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib as mpl
 import pandas as pd
+from matplotlib.figure import Figure
 
 from cityatlas import geo, history, maps, style
 from cityatlas.book import templates
 from cityatlas.data import Dataset, dataset
 from cityatlas.figures import render
-from cityatlas.schema import ARABIC_RUN, ARTICLE_DATE, STUDY_END, STUDY_START
+from cityatlas.schema import ARTICLE_DATE, STUDY_END, STUDY_START
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
 
-#: Width of the atlas map in inches (the SVG scales to the page; this sets its proportions).
-MAP_WIDTH_IN = style.FULL_WIDTH_IN
-MAP_HEIGHT_IN = 4.6
+#: Size of the atlas map in inches. The SVG scales to the page's text column (about 650 CSS
+#: px), so a map 4.6 inches wide shows its smallest text (style.SMALL_PT) at about 13 px.
+MAP_WIDTH_IN = 4.6
+#: Margin around the outermost towns, in km.
+MARGIN_KM = 60
 #: Pixels per inch at which the basemap is simplified: one screen pixel at full width.
 SCREEN_DPI = 110
-MARKER_SIZE = 70
+MARKER_SIZE = 55
 #: Numbers in the SVG's path data are rounded to this many decimals (points, 1/72 inch).
 DECIMALS = 1
 NUMBER = re.compile(r"-?\d+\.\d+")
@@ -56,17 +58,26 @@ def day_number(when: str | pd.Timestamp) -> int:
     return int((pd.Timestamp(when) - pd.Timestamp(STUDY_START)).days)
 
 
-def map_svg(data: Dataset) -> str:
-    """The atlas map as SVG text: the overview map's drawing, markers ready to be recoloured."""
-    fig, ax = maps.new_map(MAP_WIDTH_IN, MAP_HEIGHT_IN)
+def map_figure(data: Dataset) -> Figure:
+    """The atlas map: the overview map's drawing (every mapped town, the factbox's places named),
+    framed on the towns so they get the whole width."""
+    places = data.places.set_index("id").loc[history.mapped_places(data)]
+    extent = geo.extent_of(places[["lon", "lat"]].to_numpy(), MARGIN_KM)
+    height = MAP_WIDTH_IN * (extent[3] - extent[2]) / (extent[1] - extent[0])
+    fig, ax = maps.new_map(MAP_WIDTH_IN, height)
     ax.set_position((0.0, 0.0, 1.0, 1.0))
-    extent = geo.region_extent()
-    maps.draw_basemap(ax, extent, "l", minor_rivers=False, dpi=SCREEN_DPI)
+    maps.draw_basemap(ax, extent, "l", label_rivers=False, minor_rivers=False, dpi=SCREEN_DPI)
     maps.scale_bar(ax, extent)
     maps.north_arrow(ax)
     maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE)
-    with mpl.rc_context({"svg.fonttype": "none"}):  # labels as text: the browser shapes Arabic
-        text = render(fig, "svg").decode("utf-8")
+    return fig
+
+
+def map_svg(data: Dataset) -> str:
+    """The atlas map as SVG text, markers ready to be recoloured. Labels stay glyph outlines,
+    as in the static figures, so they sit exactly where the placement put them."""
+    fig = map_figure(data)
+    text = render(fig, "svg").decode("utf-8")
     maps.plt.close(fig)
     return interactive_svg(text, data)
 
@@ -105,33 +116,12 @@ def interactive_svg(text: str, data: Dataset) -> str:
     defs = ET.SubElement(root, f"{{{SVG}}}defs")
     for element in status_patterns():
         defs.append(element)
-    for text in root.iter(f"{{{SVG}}}text"):
-        mark_arabic(text)
     for element in root.iter():
         if "d" in element.attrib:
             element.set(
                 "d", NUMBER.sub(lambda m: f"{float(m[0]):.{DECIMALS}f}", element.get("d", ""))
             )
     return ET.tostring(root, encoding="unicode")
-
-
-def mark_arabic(text: ET.Element) -> None:
-    """Mark the Arabic of an SVG label ``lang="ar" dir="rtl"``: the whole element if it is all
-    Arabic, else each Arabic run as a ``tspan``, as every Arabic text on the book's pages is."""
-    content = text.text or ""
-    runs = list(ARABIC_RUN.finditer(content))
-    if not runs:
-        return
-    if runs[0].group(0) == content.strip():
-        text.set("lang", "ar")
-        text.set("dir", "rtl")
-        return
-    text.text = content[: runs[0].start()]
-    for i, run in enumerate(runs):
-        span = ET.SubElement(text, f"{{{SVG}}}tspan", lang="ar", dir="rtl")
-        span.text = run.group(0)
-        following = runs[i + 1].start() if i + 1 < len(runs) else len(content)
-        span.tail = content[run.end() : following]
 
 
 def status_patterns() -> list[ET.Element]:

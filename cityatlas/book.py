@@ -25,6 +25,8 @@ from cityatlas.schema import (
     DATASET_VERSION,
     EVENT_TYPES,
     QUANTITIES,
+    STUDY_END,
+    STUDY_START,
     VERDICTS,
     codes,
     labels,
@@ -292,6 +294,8 @@ def atlas_glue_keys(data: Dataset | None = None) -> dict[str, str]:
     return {
         "atlas__towns": str(len(history.mapped_places(data))),
         "atlas__changes": str(len(data.control_periods)),
+        "atlas__from": history.date_text(STUDY_START),
+        "atlas__to": history.date_text(STUDY_END),
     }
 
 

@@ -206,8 +206,11 @@ def execute_stale(
         return list(pool.map(execute_notebook, stale, [root] * len(stale)))
 
 
-def jupyter_book(root: Path, builder: str) -> None:
-    """Run a strict Jupyter Book build: any warning, broken reference or error fails it."""
+def jupyter_book(root: Path, builder: str, every_page: bool = False) -> None:
+    """Run a strict Jupyter Book build: any warning, broken reference or error fails it.
+
+    ``every_page`` rewrites every page, not only the changed ones (``--all``).
+    """
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
@@ -218,6 +221,7 @@ def jupyter_book(root: Path, builder: str) -> None:
         "-W",
         "--keep-going",
         "--quiet",
+        *(["--all"] if every_page else []),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -232,8 +236,14 @@ def build_if_changed(root: Path, builder: str, target: Path) -> bool:
     digest = fingerprint.files_hash(fingerprint.book_sources(root), root)
     if target.exists() and fingerprint.is_current(builder, digest, root):
         return False
-    jupyter_book(root, builder)
+    # The reference list numbers its entries when it is written; if the bibliography changed,
+    # pages that cite it but did not change themselves would keep links to the old numbers.
+    bibliography = fingerprint.files_hash([root / "references.bib"], root)
+    references_stamp = f"{builder}-references"
+    every_page = not fingerprint.is_current(references_stamp, bibliography, root)
+    jupyter_book(root, builder, every_page)
     fingerprint.record(builder, digest, root)
+    fingerprint.record(references_stamp, bibliography, root)
     return True
 
 

@@ -294,3 +294,15 @@ def region_extent() -> tuple[float, float, float, float]:
         )
     )
     return (corners[:, 0].min(), corners[:, 0].max(), corners[:, 1].min(), corners[:, 1].max())
+
+
+def extent_of(lonlat: np.ndarray, margin_km: float) -> tuple[float, float, float, float]:
+    """Map extent (x0, x1, y0, y1 in map metres) around points, with a margin on every side."""
+    points = project(np.asarray(lonlat, dtype=float))
+    margin = margin_km * 1000.0
+    return (
+        float(points[:, 0].min() - margin),
+        float(points[:, 0].max() + margin),
+        float(points[:, 1].min() - margin),
+        float(points[:, 1].max() + margin),
+    )

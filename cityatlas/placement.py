@@ -68,6 +68,13 @@ def obstacles(fig: Figure, renderer) -> list[Bbox]:
     return [a.get_window_extent(renderer) for a in texts + legends + list(fig.legends)]
 
 
+def boxes_around(ax: plt.Axes, points: np.ndarray) -> list[Bbox]:
+    """A small box (6 by 6 pixels) around each point, which a label should not cover."""
+    return [
+        Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(points)
+    ]
+
+
 def place_labels(
     ax: plt.Axes,
     points: np.ndarray,
@@ -84,25 +91,27 @@ def place_labels(
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     drawn = obstacles(fig, renderer)
-    every = points if avoid is None or len(avoid) == 0 else np.concatenate([points, avoid])
-    marks = [
-        Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in ax.transData.transform(every)
-    ]
+    named_marks = boxes_around(ax, points)
+    unnamed_marks = boxes_around(ax, avoid) if avoid is not None and len(avoid) else []
     taken: list[Bbox] = []
     placed = []
     for (x, y), text, weight in zip(points, texts, weights, strict=True):
         chosen = None
-        for dx, dy, ha, va in CANDIDATES:
-            label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=True)
-            box = label.get_window_extent(renderer).expanded(1.04, 1.08)
-            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            clash = any(box.overlaps(other) for other in taken + drawn) or any(
-                box.overlaps(m) for m in marks
-            )
-            if inside and not clash:
-                chosen = (label, box)
+        # First a spot that covers nothing; then one that covers only unnamed town markers.
+        for marks in (named_marks + unnamed_marks, named_marks):
+            for dx, dy, ha, va in CANDIDATES:
+                label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=True)
+                box = label.get_window_extent(renderer).expanded(1.04, 1.08)
+                inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+                clash = any(box.overlaps(other) for other in taken + drawn) or any(
+                    box.overlaps(m) for m in marks
+                )
+                if inside and not clash:
+                    chosen = (label, box)
+                    break
+                label.remove()
+            if chosen is not None:
                 break
-            label.remove()
         if chosen is None:  # no free spot: keep the first candidate rather than drop the name
             dx, dy, ha, va = CANDIDATES[0]
             label = annotate(ax, text, (x, y), (dx, dy), ha, va, fontsize, weight, backed=False)

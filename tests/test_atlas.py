@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cityatlas import atlas, history
+from cityatlas import atlas, history, legibility
 
 HTML = Path(__file__).resolve().parent.parent / "_build" / "html"
 PAGE = "chapters/atlas.html"
@@ -61,6 +61,11 @@ def test_the_block_fetches_nothing(block: str) -> None:
     without_links = re.sub(r'<a [^>]*href="[^"]*"', "", block)
     assert not re.search(r'(src|href)="(https?:)?//', without_links)
     assert "@import" not in block and "url(http" not in block
+
+
+def test_the_map_has_no_colliding_or_too_small_text(data) -> None:
+    fig = atlas.map_figure(data)
+    assert legibility.collisions(fig) == [] and legibility.small_texts(fig) == []
 
 
 def test_same_data_gives_the_same_bytes(block: str, data) -> None:
@@ -118,6 +123,12 @@ def test_keyboard_moves_the_date_and_recolours_the_towns(server: str, browser, d
         assert focused in history.mapped_places(data)
         link = page.locator(".atlas-detail a")
         assert link.count() == 1 and link.get_attribute("href").startswith("http")
+        shown_px = page.eval_on_selector(
+            "svg[data-place], svg", "s => s.getBoundingClientRect().width"
+        )
+        drawn_pt = atlas.MAP_WIDTH_IN * 72
+        smallest = legibility.MIN_TEXT_PT * shown_px / drawn_pt
+        assert smallest >= 11, f"smallest map text {smallest:.1f} CSS px on a 1280 px wide page"
     finally:
         visit.close()
 
