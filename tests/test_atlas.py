@@ -124,7 +124,7 @@ def test_keyboard_moves_the_date_and_recolours_the_towns(server: str, browser, d
         link = page.locator(".atlas-detail a")
         assert link.count() == 1 and link.get_attribute("href").startswith("http")
         shown_px = page.eval_on_selector(
-            "svg[data-place], svg", "s => s.getBoundingClientRect().width"
+            "#cityatlas-atlas > svg", "s => s.getBoundingClientRect().width"
         )
         drawn_pt = atlas.MAP_WIDTH_IN * 72
         smallest = legibility.MIN_TEXT_PT * shown_px / drawn_pt
