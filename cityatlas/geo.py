@@ -49,7 +49,19 @@ RIVER_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
         (44.42, 32.46),
     ),
 }
-RIVER_NAMES_AR = {"Tigris": "دجلة", "Euphrates": "الفرات"}
+#: Tributaries the chapters' stories need, traced the same way between towns on their banks
+#: (the dataset's coordinates of those towns); drawn as other rivers, and named. The Diyala
+#: is not among them: at every resolution WDBII's network joins Jalawla to Baqubah only
+#: through gaps, so no course could be traced and named with confidence.
+TRIBUTARY_COURSES: dict[str, tuple[tuple[float, float], ...]] = {
+    "Khabur": (
+        (40.37, 36.65),  # Tal Tamr
+        (40.748, 36.502),  # Hasakah
+        (40.73, 36.06),  # al-Shaddadi
+        (40.43, 35.16),  # al-Busayrah, at its mouth on the Euphrates
+    ),
+}
+RIVER_NAMES_AR = {"Tigris": "دجلة", "Euphrates": "الفرات", "Khabur": "الخابور"}
 
 
 def basemap_dir() -> Path:
@@ -110,6 +122,7 @@ class Basemap:
     borders: tuple[np.ndarray, ...]
     rivers: tuple[np.ndarray, ...]
     major_rivers: dict[str, tuple[np.ndarray, ...]]
+    tributaries: dict[str, tuple[np.ndarray, ...]]
 
 
 @cache
@@ -119,6 +132,7 @@ def basemap(resolution: str = "i") -> Basemap:
     rivers = open_loops(read_layer("rivers", resolution))
     traced = trace_rivers(rivers)
     traced_ids = {i for ids in traced.values() for i in ids}
+    tributaries = trace_rivers(rivers, TRIBUTARY_COURSES)
     return Basemap(
         land=tuple(project(p.lonlat) for p in shores if p.level in (1, 3)),
         lakes=tuple(project(p.lonlat) for p in shores if p.level in (2, 4)),
@@ -126,6 +140,10 @@ def basemap(resolution: str = "i") -> Basemap:
         rivers=tuple(project(p.lonlat) for i, p in enumerate(rivers) if i not in traced_ids),
         major_rivers={
             name: tuple(project(rivers[i].lonlat) for i in ids) for name, ids in traced.items()
+        },
+        tributaries={
+            name: tuple(project(rivers[i].lonlat) for i in ids if i not in traced_ids)
+            for name, ids in tributaries.items()
         },
     )
 
@@ -152,8 +170,12 @@ def open_loops(rivers: tuple[Polyline, ...]) -> tuple[Polyline, ...]:
     return tuple(out)
 
 
-def trace_rivers(rivers: tuple[Polyline, ...]) -> dict[str, list[int]]:
-    """Indices of the river segments forming each great river's main stem.
+def trace_rivers(
+    rivers: tuple[Polyline, ...],
+    courses: dict[str, tuple[tuple[float, float], ...]] = RIVER_COURSES,
+) -> dict[str, list[int]]:
+    """Indices of the river segments forming each river's main stem (by default the two great
+    rivers; ``courses`` gives other rivers by towns on their banks).
 
     WDBII rivers come in segments that meet end to end. The main stem between two towns on
     a river is the shortest path through that network, so the course is traced town to town.
@@ -168,7 +190,7 @@ def trace_rivers(rivers: tuple[Polyline, ...]) -> dict[str, list[int]]:
         graph.setdefault(b, []).append((length, a, i))
     bridge_gaps(graph)
     traced = {}
-    for name, towns in RIVER_COURSES.items():
+    for name, towns in courses.items():
         nodes = [nearest_node(rivers, graph, town) for town in towns]
         segments: list[int] = []
         for start, end in pairwise(nodes):

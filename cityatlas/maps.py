@@ -88,6 +88,11 @@ def draw_basemap(
         )
         if label_rivers and visible:
             label_river(ax, name, visible, extent)
+    if label_rivers and minor_rivers:  # tributaries are drawn with the other rivers, named here
+        for name, course in base.tributaries.items():
+            visible = lines(course)
+            if visible:
+                label_river(ax, name, visible, extent, colour=style.RIVER)
 
 
 def pixel_size(
@@ -103,8 +108,9 @@ def label_river(
     name: str,
     lines: tuple[np.ndarray, ...],
     extent: tuple[float, float, float, float],
+    colour: str = style.MAJOR_RIVER,
 ) -> None:
-    """Name a great river at a visible point of its course, in English and Arabic."""
+    """Name a river at a visible point of its course, in English and Arabic."""
     points = np.concatenate(lines)
     x0, x1, y0, y1 = extent
     inside = points[
@@ -120,7 +126,7 @@ def label_river(
         x,
         y,
         f"{name} {geo.RIVER_NAMES_AR[name]}",
-        color=style.MAJOR_RIVER,
+        color=colour,
         fontsize=style.SMALL_PT,
         style="italic",
         ha="left",

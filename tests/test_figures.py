@@ -42,6 +42,22 @@ def test_tigris_and_euphrates_are_traced_through_their_towns(resolution: str) ->
     assert np.hypot(*(points - baqubah).T).min() > 15_000, "the Diyala is drawn as the Tigris"
 
 
+@pytest.mark.parametrize("resolution", ["l", "h"])
+def test_tributaries_are_traced_through_their_towns_and_named_on_city_maps(
+    resolution: str, data
+) -> None:
+    base = geo.basemap(resolution)
+    places = data.places.set_index("id")
+    for river, towns in (("Khabur", ("hasakah", "al-shaddadi")),):
+        points = np.concatenate(base.tributaries[river])
+        for town in geo.project(places.loc[list(towns), ["lon", "lat"]].to_numpy(dtype=float)):
+            assert np.hypot(*(points - town).T).min() < 10_000, (river, towns)
+    for place, river in (("hasakah", "Khabur"),):
+        fig = maps.city_map(place, data)
+        assert f"{river} {geo.RIVER_NAMES_AR[river]}" in texts(fig), (place, river)
+        plt.close(fig)
+
+
 def test_locator_map_shows_place_capitals_distance_and_both_languages(data) -> None:
     fig = maps.locator_map("mosul", data)
     content = texts(fig)
