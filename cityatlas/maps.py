@@ -49,11 +49,13 @@ def draw_basemap(
     label_rivers: bool = True,
     minor_rivers: bool = True,
     dpi: float = style.DPI,
+    name_tributaries: bool = False,
 ) -> None:
     """Land, lakes, borders and rivers from the cached projected basemap, Tigris and Euphrates named.
 
     Every layer is clipped to the map (with a small margin) and simplified to the size of one
     output pixel at ``dpi`` before it is drawn, so the vector files hold only what can be seen.
+    ``name_tributaries`` names the traced tributaries (the Khabur) where they are in view.
     """
     base = geo.basemap(resolution)
     ax.set_extent(extent, crs=geo.PROJECTION)
@@ -88,7 +90,7 @@ def draw_basemap(
         )
         if label_rivers and visible:
             label_river(ax, name, visible, extent)
-    if label_rivers and minor_rivers:  # tributaries are drawn with the other rivers, named here
+    if name_tributaries:  # drawn with the other rivers; named on the close-ups that need them
         for name, course in base.tributaries.items():
             visible = lines(course)
             if visible:
@@ -349,7 +351,7 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     row = history.check_place(place, data)
     fig, ax = new_map(style.FULL_WIDTH_IN * 0.62, 4.0)
     extent = close_up_extent(place, data)
-    draw_basemap(ax, extent, "h")
+    draw_basemap(ax, extent, "h", name_tributaries=True)
     shown = nearby(place, data, extent)
     scale_bar(ax, extent)
     north_arrow(ax)
