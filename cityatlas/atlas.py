@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cityatlas import geo, history, maps, style
-from cityatlas.book import templates
+from cityatlas.book import TEMPLATES, templates
 from cityatlas.data import Dataset, dataset
 from cityatlas.figures import render
 from cityatlas.schema import ARTICLE_DATE, STUDY_END, STUDY_START
@@ -41,6 +41,8 @@ MARKER_SIZE = 55
 DECIMALS = 1
 NUMBER = re.compile(r"-?\d+\.\d+")
 FILL = re.compile(r"fill:\s*[^;]+;?\s*")
+#: The statuses drawn with a pattern (a wholly held place is plain colour), as on the static maps.
+HATCHED_STATUSES = tuple(s for s, hatch in style.STATUS_HATCHES.items() if hatch)
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,8 @@ def interactive_svg(text: str, data: Dataset) -> str:
         for element in group.iter():
             if "style" in element.attrib:
                 element.set("style", FILL.sub("", element.get("style", "")))
-    for defs in root.iter(
-        f"{{{SVG}}}defs"
-    ):  # matplotlib's hatches: the page's patterns replace them
+    # matplotlib's hatches go: the page's own patterns (status_patterns) replace them
+    for defs in root.iter(f"{{{SVG}}}defs"):
         for pattern in defs.findall(f"{{{SVG}}}pattern"):
             defs.remove(pattern)
     for key in ("width", "height"):
@@ -129,9 +130,7 @@ def status_patterns() -> list[ET.Element]:
     strokes = {"partly_held": ("M0,6 L6,0",), "contested": ("M0,6 L6,0", "M0,0 L6,6")}
     patterns = []
     for controller, colour in style.CONTROLLER_COLOURS.items():
-        for status in style.STATUS_HATCHES:
-            if status == "held":
-                continue
+        for status in HATCHED_STATUSES:
             pattern = ET.Element(
                 f"{{{SVG}}}pattern",
                 id=f"atlas-{status}-{controller}",
@@ -201,12 +200,11 @@ def page_css() -> str:
     for controller, colour in style.CONTROLLER_COLOURS.items():
         rules.append(f".cityatlas-atlas .c-{controller}{{fill:{colour}}}")
         rules.append(f".cityatlas-atlas .swatch.c-{controller}{{background:{colour}}}")
-        for status in style.STATUS_HATCHES:
-            if status != "held":
-                rules.append(
-                    f".cityatlas-atlas .c-{controller}.s-{status}"
-                    f"{{fill:url(#atlas-{status}-{controller})}}"
-                )
+        for status in HATCHED_STATUSES:
+            rules.append(
+                f".cityatlas-atlas .c-{controller}.s-{status}"
+                f"{{fill:url(#atlas-{status}-{controller})}}"
+            )
     return "\n".join(rules)
 
 
@@ -234,7 +232,7 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
         .render(
             svg=map_svg(data),
             css=page_css(),
-            script=(templates().loader.get_source(templates(), "atlas.js")[0]),
+            script=(TEMPLATES / "atlas.js").read_text(encoding="utf-8"),
             data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace(
                 "</", "<\\/"
             ),

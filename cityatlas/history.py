@@ -76,12 +76,9 @@ def state_at(place: str, date: str | pd.Timestamp, data: Dataset | None = None) 
     """Who controlled ``place`` on ``date``; before its first event, the controller it had then."""
     data = dataset(data)
     when = check_date(date)
-    periods = periods_of(place, data)
-    current = periods[periods["start"] <= when]
-    if current.empty:
-        return initial_state(place, data)
-    row = current.iloc[-1]
-    return State(str(row["controller"]), str(row["status"]))
+    check_place(place, data, with_events=True)
+    row = states_on([when], [place], data).iloc[0]
+    return State(row["controller"], row["status"])
 
 
 def initial_state(place: str, data: Dataset | None = None) -> State:

@@ -48,15 +48,16 @@ def hidden_tick_labels(fig: Figure) -> set[int]:
     return hidden
 
 
+def worded_texts(fig: Figure) -> list[Text]:
+    """Every visible text artist of the figure that has words (no drawing needed)."""
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
 def visible_texts(fig: Figure) -> list[Text]:
     """Every text the figure draws, legends' own texts included."""
     fig.canvas.draw()
     hidden = hidden_tick_labels(fig)
-    return [
-        t
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip() and id(t) not in hidden
-    ]
+    return [t for t in worded_texts(fig) if id(t) not in hidden]
 
 
 def legends(fig: Figure) -> list[Legend]:
@@ -85,13 +86,12 @@ def collisions(fig: Figure, shrink: float = 0.5) -> list[Collision]:
     Boxes are shrunk by ``shrink`` pixels on each side so that boxes which only touch do not
     count. Texts of one legend are checked against each other but not against their legend.
     """
-    fig.canvas.draw()
+    texts = visible_texts(fig)  # draws the figure
     renderer = fig.canvas.get_renderer()
     found = legends(fig)
-    texts = visible_texts(fig)
     boxes: list[tuple[str, Bbox, object]] = []
     for text in texts:
-        box = text.get_window_extent(renderer).expanded(1, 1)
+        box = text.get_window_extent(renderer)
         box = Bbox.from_extents(box.x0 + shrink, box.y0 + shrink, box.x1 - shrink, box.y1 - shrink)
         boxes.append((label(text), box, owner(text, found)))
     problems = []

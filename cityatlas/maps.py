@@ -439,13 +439,13 @@ def draw_control(
         texts = [str(n) for n in range(1, len(named_rows) + 1)]
     is_named = places["id"].isin(subjects).to_numpy()
     place_labels(ax, points[is_named], texts, ["normal"] * len(texts), avoid=points[~is_named])
-    return sorted(set(states["controller"]), key=list(style.CONTROLLER_COLOURS).index)
+    return style.in_palette_order(states["controller"])
 
 
 def controllers_on(date: pd.Timestamp, data: Dataset) -> list[str]:
     """The controllers of the mapped places on ``date``, in the palette's order."""
     states = history.states_on([date], history.mapped_places(data), data)
-    return sorted(set(states["controller"]), key=list(style.CONTROLLER_COLOURS).index)
+    return style.in_palette_order(states["controller"])
 
 
 def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figure:
@@ -489,8 +489,7 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         controllers |= set(draw_control(ax, when, data, labels=False, size=28))
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=style.SMALL_PT + 0.5, loc="left")
-    order = [c for c in style.CONTROLLER_COLOURS if c in controllers]
-    handles = control_handles(order)
+    handles = control_handles(style.in_palette_order(controllers))
     fig.legend(
         handles=handles,
         loc="lower center",

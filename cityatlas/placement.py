@@ -5,10 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from cityatlas import style
+from cityatlas import legibility, style
 
 #: Offsets in points, tried in order: right, left, above, below, then the diagonals.
 CANDIDATES = (
@@ -63,9 +62,8 @@ def annotate(
 def obstacles(fig: Figure, renderer) -> list[Bbox]:
     """The boxes of what is already drawn and must stay readable: every visible text (river
     names, scale, north arrow, titles, notes) and every legend. Maps draw these first."""
-    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
-    return [a.get_window_extent(renderer) for a in texts + legends + list(fig.legends)]
+    found = legibility.worded_texts(fig) + legibility.legends(fig)
+    return [a.get_window_extent(renderer) for a in found]
 
 
 def boxes_around(ax: plt.Axes, points: np.ndarray) -> list[Bbox]:

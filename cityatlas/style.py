@@ -117,6 +117,11 @@ def apply() -> None:
     check_fonts()
 
 
+def in_palette_order(controllers: set[str] | list[str]) -> list[str]:
+    """The given controllers in the palette's order, each once: how legends list them."""
+    return [c for c in CONTROLLER_COLOURS if c in set(controllers)]
+
+
 def controller_colour(controller: str) -> str:
     """The colour of a controller."""
     return CONTROLLER_COLOURS[controller]

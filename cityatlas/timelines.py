@@ -167,8 +167,8 @@ def statuses_in(places: list[str], data: Dataset) -> list[str]:
 
 def controllers_in(places: list[str], data: Dataset) -> list[str]:
     """Controllers appearing in the periods of ``places``, in palette order."""
-    seen = set(data.control_periods.loc[data.control_periods["place"].isin(places), "controller"])
-    return [c for c in style.CONTROLLER_COLOURS if c in seen]
+    periods = data.control_periods
+    return style.in_palette_order(periods.loc[periods["place"].isin(places), "controller"])
 
 
 def place_event_label(
@@ -217,7 +217,7 @@ def legend_and_source(
         handles=controller_handles(controllers_in(places, data), statuses_in(places, data)),
         loc="upper center",
         bbox_to_anchor=anchor,
-        ncol=4,
+        ncol=LEGEND_COLUMNS,
         frameon=False,
         fontsize=style.SMALL_PT,
     )
