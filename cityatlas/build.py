@@ -197,7 +197,14 @@ def chapter_notebooks(root: Path) -> list[Path]:
 def execute_stale(
     root: Path = paths.ROOT, force: bool = False, jobs: int | None = None
 ) -> list[str]:
-    """Execute the chapters whose inputs changed, in parallel; returns their names."""
+    """Execute the chapters whose inputs changed, in parallel; returns their names.
+
+    ``force`` executes every chapter and empties the figure cache, so every figure is drawn.
+    """
+    if force:
+        from cityatlas import figure_cache
+
+        figure_cache.clear(root)
     stale = [p for p in chapter_notebooks(root) if force or is_stale(p, root)]
     if not stale:
         return []

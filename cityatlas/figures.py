@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt
 import yaml
 from matplotlib.figure import Figure
 
-from cityatlas import cite, history, maps, paths, style, timelines
+from cityatlas import cite, figure_cache, history, maps, paths, style, timelines
 from cityatlas.data import Dataset, dataset
 from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
 
@@ -445,11 +445,10 @@ def missing_files(data: Dataset | None = None, out_dir: Path = paths.FIGURES) ->
 class ShownFigure:
     """A drawn figure as a cell shows it: an image, with its id in the output metadata."""
 
-    def __init__(self, fig: Figure, fig_id: str, book_figure: bool) -> None:
-        self.png = render(fig, "png", dpi=DISPLAY_DPI)
+    def __init__(self, png: bytes, fig_id: str, book_figure: bool) -> None:
+        self.png = png
         self.fig_id = fig_id
         self.book_figure = book_figure
-        plt.close(fig)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
         data = {
@@ -460,14 +459,30 @@ class ShownFigure:
         return data, metadata
 
 
+def shown_image(fig: Figure) -> bytes:
+    """The image a cell shows of a figure (PNG at DISPLAY_DPI); closes the figure."""
+    png = render(fig, "png", dpi=DISPLAY_DPI)
+    plt.close(fig)
+    return png
+
+
 def show(s: FigureSpec, data: Dataset, out_dir: Path = paths.FIGURES) -> ShownFigure:
-    """Draw a figure; if it is one of the book's, save its files and index row; show it."""
-    fig = s.draw(data)
-    book_figure = s.id in figure_ids(data)
-    if book_figure:
+    """Draw a figure; if it is one of the book's, save its files and index row; show it.
+
+    A book figure whose inputs and files are unchanged since it was last drawn is not drawn
+    again: the cell shows the same image, from :mod:`cityatlas.figure_cache`.
+    """
+    if s.id not in figure_ids(data):
+        return ShownFigure(shown_image(s.draw(data)), s.id, False)
+    key = figure_cache.key(s.id, {fmt: s.file_metadata(fmt) for fmt in FORMATS}, data)
+    png = figure_cache.lookup(s.id, key, out_dir, FORMATS)
+    if png is None:
+        fig = s.draw(data)
         save_figure(fig, s, out_dir)
-        update_index_row(s, out_dir)
-    return ShownFigure(fig, s.id, book_figure)
+        png = shown_image(fig)
+        figure_cache.store(s.id, key, out_dir, FORMATS, png)
+    update_index_row(s, out_dir)
+    return ShownFigure(png, s.id, True)
 
 
 # What the chapters call: each draws, saves and shows one figure. Change the place or the

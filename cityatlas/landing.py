@@ -13,14 +13,14 @@ import csv
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from cityatlas import cite, figures
+from cityatlas import cite, figures, fingerprint
 from cityatlas.cite import LICENCE, LICENCE_URL, Book
 from cityatlas.data import load
 
@@ -311,23 +311,45 @@ def remove_stale(out: Path, ids: set[str]) -> None:
             path.unlink()
 
 
+def page_digest(
+    row: dict[str, str], b: Book, downloads: list[Download], chapter: Chapter | None, layout: str
+) -> str:
+    """Everything a landing page's HTML is made from; the same digest means the same page.
+
+    ``layout`` stands for what every page shares: the page code and templates and the site
+    around the page (its navigation, its stylesheets), as :mod:`cityatlas.sphinxext` knows it.
+    """
+    parts = [row, asdict(b), [asdict(d) for d in downloads], asdict(chapter) if chapter else None]
+    return fingerprint.combine(json.dumps(parts, ensure_ascii=False, sort_keys=True), layout)
+
+
 def build_pages(
-    root: Path, out: Path, chapter_of: Callable[[str], Chapter | None]
-) -> list[tuple[str, dict[str, str]]]:
-    """Write every figure's files into ``out``; return each landing page's name and parts."""
+    root: Path,
+    out: Path,
+    chapter_of: Callable[[str], Chapter | None],
+    layout: str = "",
+    built: dict[str, str] | None = None,
+) -> tuple[list[tuple[str, dict[str, str]]], dict[str, str]]:
+    """Write every figure's files into ``out``; return the landing pages to write (name and
+    parts) and every page's digest.
+
+    ``built`` holds the digests of the pages as last written: a page whose digest is unchanged
+    and whose file exists is not made again (its citations are not formatted again either).
+    """
     b = cite.book(root)
     specs = {s.id: s for s in figures.figure_specs(load(root / "data" / "clean"))}
     rows = index_rows(root / "figures")
     remove_stale(out, {row["id"] for row in rows})
-    pages = []
+    built = built or {}
+    pages, digests = [], {}
     for row in rows:
-        if row["id"] not in specs:
-            raise ValueError(f"figures/index.csv: {row['id']!r} is not a figure of the book")
-        downloads = write_figure_files(row, specs[row["id"]], b, root, out)
-        pages.append(
-            (
-                f"{cite.FIGURE_PAGES}/{row['id']}",
-                page_parts(row, b, downloads, chapter_of(row["id"])),
-            )
-        )
-    return pages
+        fig_id = row["id"]
+        if fig_id not in specs:
+            raise ValueError(f"figures/index.csv: {fig_id!r} is not a figure of the book")
+        downloads = write_figure_files(row, specs[fig_id], b, root, out)
+        chapter = chapter_of(fig_id)
+        digests[fig_id] = page_digest(row, b, downloads, chapter, layout)
+        if built.get(fig_id) == digests[fig_id] and (out / f"{fig_id}.html").exists():
+            continue
+        pages.append((f"{cite.FIGURE_PAGES}/{fig_id}", page_parts(row, b, downloads, chapter)))
+    return pages, digests

@@ -247,16 +247,42 @@ class ResolveFigureLinks(SphinxPostTransform):
                 node.replace_self(gallery_list(rows, book) if book else [])
 
 
+def landing_stamp(app) -> Path:
+    """Where the digests of the landing pages as last written are kept."""
+    return Path(app.srcdir) / "_build" / ".stamps" / "landing-pages.json"
+
+
+def site_layout(app, root: Path) -> str:
+    """What every landing page shares besides its own figure: the code and templates pages
+    are made with, the book's configuration and stylesheets, and the titles in its
+    navigation. (Computed without importing the page code, which loads matplotlib.)"""
+    from cityatlas import fingerprint
+
+    titles = {name: title.astext() for name, title in sorted(app.env.titles.items())}
+    code = fingerprint.modules(("landing", "cite", "figures"), root)
+    site = [root / "_toc.yml", root / "_config.yml", *fingerprint.tree(root / "_static")]
+    site += [*code, *fingerprint.tree(root / "cityatlas" / "templates")]
+    return fingerprint.combine(fingerprint.files_hash(site, root), json.dumps(titles))
+
+
 def collect_figure_pages(app) -> list[tuple[str, dict, str]]:
-    """Sphinx ``html-collect-pages`` hook: write every figure's files and landing page."""
+    """Sphinx ``html-collect-pages`` hook: write every figure's files and landing page.
+
+    Pages (and files) are made again only when what they are made from changed: nothing at
+    all when the data, the figures, the book's record and the site are as last built, and
+    otherwise only the pages whose own digest changed. Digests are recorded once the build
+    has finished without error.
+    """
     root = Path(app.srcdir)
     if app.builder.name != "html" or not (root / "figures" / paths.FIGURE_INDEX.name).exists():
         return []
-    from cityatlas import landing
+    from cityatlas import fingerprint
 
     labels = app.env.domaindata["std"]["labels"]  # name: (docname, anchor, section title)
 
-    def chapter_of(fig_id: str) -> landing.Chapter | None:
+    def chapter_of(fig_id: str) -> Any:
+        from cityatlas import landing
+
         if fig_id not in labels:
             return None
         docname, anchor, _ = labels[fig_id]
@@ -264,9 +290,30 @@ def collect_figure_pages(app) -> list[tuple[str, dict, str]]:
         return landing.Chapter(app.env.titles[docname].astext(), f"{href}#{anchor}")
 
     out = Path(app.outdir) / cite.FIGURE_PAGES
-    return [
-        (name, parts, "page.html") for name, parts in landing.build_pages(root, out, chapter_of)
-    ]
+    layout = site_layout(app, root)
+    inputs = [*fingerprint.tree(root / "data" / "clean"), *fingerprint.tree(root / "figures")]
+    everything = fingerprint.combine(
+        layout, fingerprint.files_hash([*inputs, root / "CITATION.cff"], root)
+    )
+    stamp = landing_stamp(app)
+    last = json.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else {}
+    pages_exist = all((out / f"{fig_id}.html").exists() for fig_id in last.get("pages", {}))
+    if last.get("inputs") == everything and last.get("pages") and pages_exist:
+        return []
+    from cityatlas import landing
+
+    pages, digests = landing.build_pages(root, out, chapter_of, layout, last.get("pages"))
+    app.cityatlas_landing = {"inputs": everything, "pages": digests}
+    return [(name, parts, "page.html") for name, parts in pages]
+
+
+def record_landing_pages(app, exception: Exception | None) -> None:
+    """Sphinx ``build-finished`` hook: note the digests of the landing pages just written."""
+    written = getattr(app, "cityatlas_landing", None)
+    if exception is None and written:
+        stamp = landing_stamp(app)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def source_version() -> int:
@@ -279,6 +326,7 @@ def setup(app) -> dict:
     app.connect("source-read", add_figure_metadata)
     app.connect("html-page-context", clean_page, priority=900)
     app.connect("html-collect-pages", collect_figure_pages)
+    app.connect("build-finished", record_landing_pages)
     app.add_role("figure-page", figure_page_role)
     app.add_directive("figure-gallery", FigureGallery)
     app.add_post_transform(ResolveFigureLinks)

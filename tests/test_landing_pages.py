@@ -287,3 +287,31 @@ def test_landing_page_in_a_browser(browser, server: str) -> None:
         assert shot.stat().st_size > 10_000
     finally:
         visit.close()
+
+
+def test_only_landing_pages_whose_inputs_changed_are_made_again(tmp_path: Path) -> None:
+    """A rebuild makes no page whose digest is unchanged and whose file exists; a page whose
+    chapter, row or the site around it changed is made again."""
+
+    def chapter_of(fig_id: str) -> landing.Chapter:
+        return landing.Chapter("A chapter", f"../chapters/x.html#{fig_id}")
+
+    out = tmp_path / "figures"
+    pages, digests = landing.build_pages(ROOT, out, chapter_of, layout="site 1")
+    assert len(pages) == len(digests) == len(index_rows())
+    for name, _ in pages:  # as Sphinx would write them
+        (out.parent / f"{name}.html").write_text("page", encoding="utf-8")
+
+    again, same = landing.build_pages(ROOT, out, chapter_of, "site 1", digests)
+    assert again == [] and same == digests
+
+    (out / "fig-mosul-city.html").unlink()
+    moved = {**digests, "fig-tikrit-timeline": "another digest"}
+    redone, _ = landing.build_pages(ROOT, out, chapter_of, "site 1", moved)
+    assert sorted(name for name, _ in redone) == [
+        "figures/fig-mosul-city",
+        "figures/fig-tikrit-timeline",
+    ]
+
+    relaid, _ = landing.build_pages(ROOT, out, chapter_of, "site 2", digests)
+    assert len(relaid) == len(digests), "a change to the site around the pages remakes them all"

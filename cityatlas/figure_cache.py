@@ -1,0 +1,131 @@
+"""A cache of drawn figures: a chapter re-executed for another reason draws no figure whose
+inputs are unchanged.
+
+A book figure's key is a hash of everything its drawing and its files are made from: its id,
+the data a figure can draw (the clean tables without the words of the story, which no figure
+draws: :data:`UNDRAWN`), the metadata written into its files, the package's code and
+templates, the versions of the drawing libraries and the font files. For each figure, the
+cache (``_build/.cache/figures/``) keeps the key, the hashes of the three files written and
+the image the cell showed. When a cell asks for a figure whose key is unchanged and whose
+files are still those written, the cell shows the cached image (the same bytes a drawing
+gives) and draws nothing.
+
+``python -m cityatlas execute --force`` and ``make clean`` empty the cache;
+``CITYATLAS_FIGURE_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from cityatlas import fingerprint, paths
+from cityatlas.data import Dataset
+
+FOLDER_IN_REPOSITORY = Path("_build", ".cache", "figures")
+FOLDER = paths.ROOT / FOLDER_IN_REPOSITORY
+#: Clean tables a figure may draw; the others (sources, claims, measures) no figure draws.
+DRAWN_TABLES = ("places", "events", "control_periods", "distances", "estimates")
+#: Columns of the drawn tables that hold the words of the story: no figure draws them, so
+#: rewording a summary or a quote redraws nothing (tests/test_figure_cache.py checks this).
+UNDRAWN = {"events": ("summary", "quote", "dispute", "actors", "sources")}
+LIBRARIES = ("matplotlib", "cartopy", "numpy", "shapely", "pyproj", "pillow", "basemap-data")
+
+
+def enabled() -> bool:
+    """Whether the cache is used (``CITYATLAS_FIGURE_CACHE=0`` turns it off)."""
+    return os.environ.get("CITYATLAS_FIGURE_CACHE", "1") != "0"
+
+
+def drawn_data(data: Dataset) -> str:
+    """A hash of the data any figure can draw (the words of the story left out)."""
+    parts = []
+    for table in DRAWN_TABLES:
+        frame = getattr(data, table)
+        kept = frame.drop(columns=[c for c in UNDRAWN.get(table, ()) if c in frame.columns])
+        parts.append(kept.to_csv(index=False, lineterminator="\n"))
+    return fingerprint.combine(*parts)
+
+
+@cache
+def tools() -> str:
+    """A hash of the package's code and templates, the drawing libraries and the fonts."""
+    from matplotlib import font_manager
+
+    from cityatlas import style
+
+    package = Path(__file__).parent
+    code = fingerprint.files_hash(
+        [*package.glob("*.py"), *fingerprint.tree(package / "templates")], package.parent
+    )
+    versions = [f"{name}=={metadata.version(name)}" for name in LIBRARIES]
+    fonts = [
+        font_manager.findfont(font_manager.FontProperties(family=family))
+        for family in style.FONT_FAMILY
+    ]
+    font_bytes = [hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in fonts]
+    return fingerprint.combine(code, json.dumps([versions, fonts, font_bytes]))
+
+
+def key(fig_id: str, file_metadata: dict[str, dict], data: Dataset) -> str:
+    """The key of a book figure drawn from ``data``."""
+    return fingerprint.combine(
+        fig_id, json.dumps(file_metadata, sort_keys=True), drawn_data(data), tools()
+    )
+
+
+def file_hashes(fig_id: str, out_dir: Path, formats: tuple[str, ...]) -> dict[str, str] | None:
+    """The hashes of a figure's files in ``out_dir`` (None if one is missing)."""
+    files = {fmt: out_dir / f"{fig_id}.{fmt}" for fmt in formats}
+    if not all(p.is_file() for p in files.values()):
+        return None
+    return {fmt: hashlib.sha256(p.read_bytes()).hexdigest() for fmt, p in files.items()}
+
+
+def image_path(fig_id: str, figure_key: str) -> Path:
+    """Where the image shown for a figure with this key is kept (named by its key, so an
+    entry can never point at the image of another key)."""
+    return FOLDER / f"{fig_id}-{figure_key[:24]}.png"
+
+
+def lookup(fig_id: str, figure_key: str, out_dir: Path, formats: tuple[str, ...]) -> bytes | None:
+    """The image the cell showed last time, if the key and the files on disk are unchanged."""
+    entry_path, image = FOLDER / f"{fig_id}.json", image_path(fig_id, figure_key)
+    if not (enabled() and entry_path.is_file() and image.is_file()):
+        return None
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    if entry.get("key") != figure_key or entry.get("files") != file_hashes(
+        fig_id, out_dir, formats
+    ):
+        return None
+    return image.read_bytes()
+
+
+def store(
+    fig_id: str, figure_key: str, out_dir: Path, formats: tuple[str, ...], shown: bytes
+) -> None:
+    """Remember a figure just drawn: its key, its files' hashes and the image the cell shows."""
+    if not enabled():
+        return
+    from cityatlas.figures import write_atomically
+
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    image = image_path(fig_id, figure_key)
+    for old in FOLDER.glob(f"{fig_id}-*.png"):
+        if old != image and re.fullmatch(rf"{re.escape(fig_id)}-[0-9a-f]{{24}}\.png", old.name):
+            old.unlink(missing_ok=True)
+    write_atomically(image, shown)
+    entry = {"key": figure_key, "files": file_hashes(fig_id, out_dir, formats)}
+    write_atomically(FOLDER / f"{fig_id}.json", (json.dumps(entry, indent=1) + "\n").encode())
+
+
+def clear(root: Path = paths.ROOT) -> None:
+    """Empty the cache of the repository at ``root`` (a forced build draws every figure)."""
+    folder = root / FOLDER_IN_REPOSITORY
+    for path in folder.glob("*") if folder.exists() else []:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,125 @@
+"""The figure cache: a re-executed chapter draws no figure whose inputs are unchanged, and
+never shows a stale one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from cityatlas import figure_cache, figures
+
+
+def reworded(data):
+    """The dataset with every word of the story changed: summaries, quotes, disputes, actors
+    and the sources cited."""
+    events = data.events.copy()
+    for column in figure_cache.UNDRAWN["events"]:
+        events[column] = events[column].astype(str) + " (reworded)"
+    return dataclasses.replace(data, events=events)
+
+
+def moved(data, days: int = 1):
+    """The dataset with one control period of Tikrit starting a day later."""
+    periods = data.control_periods.copy()
+    index = periods.index[periods["place"] == "tikrit"][-1]
+    periods.loc[index, "start"] = periods.loc[index, "start"] + datetime.timedelta(days=days)
+    return dataclasses.replace(data, control_periods=periods)
+
+
+def test_the_words_of_the_story_do_not_change_a_figure_key(data) -> None:
+    metadata = {"png": {"Title": "x"}}
+    same = figure_cache.key("fig-tikrit-timeline", metadata, data)
+    assert figure_cache.key("fig-tikrit-timeline", metadata, reworded(data)) == same
+
+
+def test_what_figures_draw_changes_the_key(data) -> None:
+    metadata = {"png": {"Title": "x"}}
+    before = figure_cache.key("fig-tikrit-timeline", metadata, data)
+    places = data.places.copy()
+    places.loc[0, "lat"] = places.loc[0, "lat"] + 0.01
+    assert figure_cache.key("fig-tikrit-timeline", metadata, moved(data)) != before
+    assert (
+        figure_cache.key("fig-tikrit-timeline", metadata, dataclasses.replace(data, places=places))
+        != before
+    )
+    assert figure_cache.key("fig-tikrit-city", metadata, data) != before
+    assert figure_cache.key("fig-tikrit-timeline", {"png": {"Title": "y"}}, data) != before
+
+
+@pytest.mark.parametrize("fig_id", ["fig-tikrit-timeline", "fig-tikrit-city", "fig-overview-map"])
+def test_no_figure_draws_the_words_of_the_story(fig_id: str, data) -> None:
+    """What the key leaves out really is not drawn: the figure is the same, byte for byte."""
+    images = []
+    for version in (data, reworded(data)):
+        fig = figures.spec(fig_id, version).draw(version)
+        images.append(figures.render(fig, "png", dpi=60))
+        plt.close(fig)
+    assert images[0] == images[1]
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(figure_cache, "FOLDER", folder)
+    monkeypatch.delenv("CITYATLAS_FIGURE_CACHE", raising=False)
+    return folder
+
+
+def counting_draws(spec: figures.FigureSpec, calls: list[str]) -> figures.FigureSpec:
+    def draw(d):
+        calls.append(spec.id)
+        return spec.draw(d)
+
+    return dataclasses.replace(spec, draw=draw)
+
+
+def test_a_figure_with_unchanged_inputs_is_shown_from_the_cache(
+    cache_folder: Path, tmp_path: Path, data, monkeypatch
+) -> None:
+    out = tmp_path / "figures"
+    monkeypatch.setattr(figures, "update_index_row", lambda s, out_dir: None)
+    calls: list[str] = []
+    spec = counting_draws(figures.spec("fig-tikrit-timeline", data), calls)
+    first = figures.show(spec, data, out)
+    files = {p.name: p.read_bytes() for p in out.iterdir()}
+    second = figures.show(spec, reworded(data), out)
+    assert calls == ["fig-tikrit-timeline"], "the second call drew the figure again"
+    assert second.png == first.png
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == files
+
+    (out / "fig-tikrit-timeline.svg").write_bytes(b"<svg/>")  # a file changed on disk
+    again = figures.show(spec, data, out)
+    assert len(calls) == 2 and again.png == first.png
+    assert (out / "fig-tikrit-timeline.svg").read_bytes() == files["fig-tikrit-timeline.svg"]
+
+    monkeypatch.setenv("CITYATLAS_FIGURE_CACHE", "0")
+    figures.show(spec, data, out)
+    assert len(calls) == 3, "with CITYATLAS_FIGURE_CACHE=0 every call draws"
+
+
+def test_a_figure_whose_data_changed_is_drawn_again(
+    cache_folder: Path, tmp_path: Path, data, monkeypatch
+) -> None:
+    out = tmp_path / "figures"
+    monkeypatch.setattr(figures, "update_index_row", lambda s, out_dir: None)
+    calls: list[str] = []
+    spec = counting_draws(figures.spec("fig-tikrit-timeline", data), calls)
+    figures.show(spec, data, out)
+    figures.show(spec, moved(data), out)
+    assert len(calls) == 2
+    assert len(list(cache_folder.glob("fig-tikrit-timeline-*.png"))) == 1, "old images are kept"
+
+
+def test_a_forced_build_empties_the_cache(tmp_path: Path) -> None:
+    from cityatlas import build
+
+    folder = tmp_path / figure_cache.FOLDER_IN_REPOSITORY
+    folder.mkdir(parents=True)
+    (folder / "fig-x.json").write_text("{}")
+    (tmp_path / "chapters").mkdir()
+    assert build.execute_stale(tmp_path, force=True) == []
+    assert not list(folder.iterdir())
