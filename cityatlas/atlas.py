@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cityatlas import geo, history, maps, style
+from cityatlas import figure_cache, geo, history, maps, style
 from cityatlas.book import TEMPLATES, templates
 from cityatlas.data import Dataset, dataset
 from cityatlas.figures import render
@@ -77,11 +77,16 @@ def map_figure(data: Dataset) -> Figure:
 
 def map_svg(data: Dataset) -> str:
     """The atlas map as SVG text, markers ready to be recoloured. Labels stay glyph outlines,
-    as in the static figures, so they sit exactly where the placement put them."""
-    fig = map_figure(data)
-    text = render(fig, "svg").decode("utf-8")
-    maps.plt.close(fig)
-    return interactive_svg(text, data)
+    as in the static figures, so they sit exactly where the placement put them. (Drawn once
+    per state of the drawn data and code: ``figure_cache.remembered``.)"""
+
+    def draw() -> bytes:
+        fig = map_figure(data)
+        text = render(fig, "svg").decode("utf-8")
+        maps.plt.close(fig)
+        return interactive_svg(text, data).encode("utf-8")
+
+    return figure_cache.remembered("atlas-map", data, draw).decode("utf-8")
 
 
 def interactive_svg(text: str, data: Dataset) -> str:

@@ -2,8 +2,8 @@
 inputs are unchanged.
 
 A book figure's key is a hash of everything its drawing and its files are made from: its id,
-the data a figure can draw (the clean tables without the words of the story, which no figure
-draws: :data:`UNDRAWN`), the metadata written into its files, the package's code and
+the clean tables its drawing reads (``FigureSpec.reads``) without the words of the story,
+which no figure draws (:data:`UNDRAWN`), the metadata written into its files, the package's code and
 templates, the versions of the drawing libraries and the font files. For each figure, the
 cache (``_build/.cache/figures/``) keeps the key, the hashes of the three files written and
 the image the cell showed. When a cell asks for a figure whose key is unchanged and whose
@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -42,10 +43,10 @@ def enabled() -> bool:
     return os.environ.get("CITYATLAS_FIGURE_CACHE", "1") != "0"
 
 
-def drawn_data(data: Dataset) -> str:
-    """A hash of the data any figure can draw (the words of the story left out)."""
+def drawn_data(data: Dataset, tables: tuple[str, ...] = DRAWN_TABLES) -> str:
+    """A hash of the data in ``tables`` a figure can draw (the words of the story left out)."""
     parts = []
-    for table in DRAWN_TABLES:
+    for table in tables:
         frame = getattr(data, table)
         kept = frame.drop(columns=[c for c in UNDRAWN.get(table, ()) if c in frame.columns])
         parts.append(kept.to_csv(index=False, lineterminator="\n"))
@@ -72,10 +73,15 @@ def tools() -> str:
     return fingerprint.combine(code, json.dumps([versions, fonts, font_bytes]))
 
 
-def key(fig_id: str, file_metadata: dict[str, dict], data: Dataset) -> str:
-    """The key of a book figure drawn from ``data``."""
+def key(
+    fig_id: str,
+    file_metadata: dict[str, dict],
+    data: Dataset,
+    reads: tuple[str, ...] = DRAWN_TABLES,
+) -> str:
+    """The key of a book figure drawn from the tables ``reads`` of ``data``."""
     return fingerprint.combine(
-        fig_id, json.dumps(file_metadata, sort_keys=True), drawn_data(data), tools()
+        fig_id, json.dumps(file_metadata, sort_keys=True), drawn_data(data, reads), tools()
     )
 
 
@@ -129,3 +135,20 @@ def clear(root: Path = paths.ROOT) -> None:
     folder = root / FOLDER_IN_REPOSITORY
     for path in folder.glob("*") if folder.exists() else []:
         path.unlink(missing_ok=True)
+
+
+def remembered(name: str, data: Dataset, make: Callable[[], bytes]) -> bytes:
+    """What ``make()`` drew from the drawn data of ``data``, drawn only once per key (for a
+    drawing that is not a book figure with files, such as the atlas's map)."""
+    kept = FOLDER / f"{name}-{key(name, {}, data)[:24]}.bin"
+    if enabled() and kept.is_file():
+        return kept.read_bytes()
+    made = make()
+    if enabled():
+        from cityatlas.figures import write_atomically
+
+        FOLDER.mkdir(parents=True, exist_ok=True)
+        for old in FOLDER.glob(f"{name}-*.bin"):
+            old.unlink(missing_ok=True)
+        write_atomically(kept, made)
+    return made

@@ -70,7 +70,8 @@ class FigureSpec:
     """One figure: its id, what draws it, the values its words use, and its data sources.
 
     ``shows`` are the ids of the places it draws and ``tables`` the clean tables whose rows
-    of those places it draws (its data, offered as CSV on its landing page).
+    of those places it draws (its data, offered as CSV on its landing page). ``reads`` are
+    the clean tables its drawing reads at all, which key it in the figure cache.
     """
 
     id: str
@@ -80,6 +81,7 @@ class FigureSpec:
     values: dict[str, Any] = field(default_factory=dict)
     shows: tuple[str, ...] = ()
     tables: tuple[str, ...] = ("places",)
+    reads: tuple[str, ...] = figure_cache.DRAWN_TABLES
 
     @property
     def words(self) -> Words:
@@ -132,6 +134,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             lambda d: maps.locator_map(place, d),
             values,
             shows=(*(c for c in maps.CAPITALS if c != place), place),
+            reads=("places", "distances"),
         )
     if kind == "city":
         shown = maps.nearby(place, data, maps.close_up_extent(place, data))
@@ -144,6 +147,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             lambda d: maps.city_map(place, d),
             values,
             shows=tuple(shown["id"]),
+            reads=("places",),
         )
     if kind == "timeline":
         values |= {
@@ -159,6 +163,7 @@ def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
             values,
             shows=(place,),
             tables=("places", "events", "control_periods"),
+            reads=("places", "events", "control_periods"),
         )
     raise ValueError(
         f"kind={kind!r} is not a kind of place figure; allowed: {', '.join(PLACE_KINDS)}"
@@ -233,6 +238,7 @@ def overview_spec(
             timelines.territory_estimates,
             values,
             tables=("estimates",),
+            reads=("estimates",),
         )
     if kind == "snapshots":
         whens = [history.check_date(d) for d in dates]
@@ -474,7 +480,7 @@ def show(s: FigureSpec, data: Dataset, out_dir: Path = paths.FIGURES) -> ShownFi
     """
     if s.id not in figure_ids(data):
         return ShownFigure(shown_image(s.draw(data)), s.id, False)
-    key = figure_cache.key(s.id, {fmt: s.file_metadata(fmt) for fmt in FORMATS}, data)
+    key = figure_cache.key(s.id, {fmt: s.file_metadata(fmt) for fmt in FORMATS}, data, s.reads)
     png = figure_cache.lookup(s.id, key, out_dir, FORMATS)
     if png is None:
         fig = s.draw(data)

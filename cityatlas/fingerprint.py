@@ -45,11 +45,12 @@ def modules(names: Iterable[str], root: Path = paths.ROOT) -> list[Path]:
 
 
 def figure_index_inputs(root: Path = paths.ROOT) -> list[Path]:
-    """What figures/index.csv is written from: the package (captions included), the clean
-    data, and the book's citation record and configuration."""
+    """The files figures/index.csv is written from besides the data: the package (captions
+    included) and the book's citation record and configuration. Of the data, the index
+    reads what figures draw (``figure_cache.drawn_data``): the words of the story are not
+    in it."""
     files = tree(root / "cityatlas", "*.py") + tree(root / "cityatlas" / "templates")
-    files += [*tree(root / "data" / "clean"), root / "CITATION.cff", root / "_config.yml"]
-    return files
+    return [*files, root / "CITATION.cff", root / "_config.yml"]
 
 
 def book_sources(root: Path = paths.ROOT) -> list[Path]:

@@ -123,3 +123,61 @@ def test_a_forced_build_empties_the_cache(tmp_path: Path) -> None:
     (tmp_path / "chapters").mkdir()
     assert build.execute_stale(tmp_path, force=True) == []
     assert not list(folder.iterdir())
+
+
+def without_tables(data, keep: tuple[str, ...]):
+    """The dataset with every drawn table not in ``keep`` changed beyond recognition: no
+    events, no control periods, no estimates, other distances, places renamed."""
+    changes = {}
+    for table in figure_cache.DRAWN_TABLES:
+        if table in keep:
+            continue
+        frame = getattr(data, table)
+        if table == "places":
+            frame = frame.assign(name_en=frame["name_en"] + " X", population=frame["population"])
+        elif table == "distances":
+            frame = frame.assign(geodesic_km=frame["geodesic_km"].astype(float) * 2)
+        else:
+            frame = frame.iloc[0:0]
+        changes[table] = frame
+    return dataclasses.replace(data, **changes)
+
+
+@pytest.mark.parametrize(
+    "fig_id",
+    ["fig-tikrit-locator", "fig-tikrit-city", "fig-tikrit-timeline", "fig-overview-territory"],
+)
+def test_a_figure_reads_no_table_but_those_it_declares(fig_id: str, data) -> None:
+    """The tables a figure declares in ``reads`` key it in the cache: changing any other
+    table must leave the drawing as it is, byte for byte."""
+    spec = figures.spec(fig_id, data)
+    assert set(spec.reads) < set(figure_cache.DRAWN_TABLES)
+    images = []
+    for version in (data, without_tables(data, spec.reads)):
+        fig = spec.draw(version)
+        images.append(figures.render(fig, "png", dpi=60))
+        plt.close(fig)
+    assert images[0] == images[1]
+    other = next(t for t in figure_cache.DRAWN_TABLES if t not in spec.reads)
+    assert figure_cache.key(fig_id, {}, data, spec.reads) == figure_cache.key(
+        fig_id, {}, without_tables(data, spec.reads), spec.reads
+    ), other
+
+
+def test_the_words_of_the_story_are_not_in_the_figure_index(data) -> None:
+    """So rewording a summary need not rewrite figures/index.csv (``python -m cityatlas
+    figures`` skips it): no title, caption, alt text or citation uses those words."""
+    rows = [figures.index_row(s) for s in figures.figure_specs(data)]
+    assert [figures.index_row(s) for s in figures.figure_specs(reworded(data))] == rows
+
+
+def test_the_atlas_map_is_drawn_once_per_state_of_the_drawn_data(cache_folder: Path, data) -> None:
+    from cityatlas import atlas
+
+    first = atlas.map_svg(data)
+    (kept,) = cache_folder.glob("atlas-map-*.bin")
+    assert atlas.map_svg(reworded(data)) == first
+    assert list(cache_folder.glob("atlas-map-*.bin")) == [kept], "reworded: not drawn again"
+    atlas.map_svg(moved(data))
+    (again,) = cache_folder.glob("atlas-map-*.bin")
+    assert again != kept, "a period moved: drawn again under a new key, the old one dropped"
