@@ -71,7 +71,7 @@ def map_figure(data: Dataset) -> Figure:
     maps.draw_basemap(ax, extent, "l", label_rivers=False, minor_rivers=False, dpi=SCREEN_DPI)
     maps.scale_bar(ax, extent)
     maps.north_arrow(ax)
-    maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE)
+    maps.draw_control(ax, pd.Timestamp(ARTICLE_DATE), data, size=MARKER_SIZE, divided=False)
     return fig
 
 
@@ -92,8 +92,9 @@ def map_svg(data: Dataset) -> str:
 def interactive_svg(text: str, data: Dataset) -> str:
     """Turn each ``place-<id>`` marker of a matplotlib SVG into a focusable ``data-place`` element.
 
-    Its fill is removed so the page's classes (``c-<controller> s-<status>``) set it; the
-    status patterns are added to the SVG's definitions; path data are rounded.
+    Its fill is removed so the page's classes (``c-<controller> s-<status>``, and
+    ``r-<ids>`` for who held the rest of a divided place) set it; the status and division
+    patterns are added to the SVG's definitions; path data are rounded.
     """
     root = ET.fromstring(text)
     names = data.places.set_index("id")["name_en"]
@@ -120,7 +121,7 @@ def interactive_svg(text: str, data: Dataset) -> str:
     root.set("role", "group")
     root.set("aria-label", "Map of Iraq and Syria with one marker per town")
     defs = ET.SubElement(root, f"{{{SVG}}}defs")
-    for element in status_patterns():
+    for element in [*status_patterns(), *division_patterns(data)]:
         defs.append(element)
     for element in root.iter():
         if "d" in element.attrib:
@@ -154,6 +155,81 @@ def status_patterns() -> list[ET.Element]:
     return patterns
 
 
+def divisions(data: Dataset) -> list[tuple[str, tuple[str, ...]]]:
+    """Every (holder, who held the rest) of a divided place in the data, in a stable order."""
+    seen = set()
+    for place in history.mapped_places(data):
+        first = history.initial_state(place, data)
+        states = [(first.controller, first.rest_held_by)]
+        states += [
+            (p.controller, p.rest_held_by) for p in history.periods_of(place, data).itertuples()
+        ]
+        seen |= {(str(c), tuple(rest)) for c, rest in states if len(rest)}
+    return sorted(seen)
+
+
+def division_class(rest: tuple[str, ...] | list[str]) -> str:
+    """The class naming who held the rest of a divided place (ids joined by '-')."""
+    return "r-" + "-".join(rest)
+
+
+def division_patterns(data: Dataset) -> list[ET.Element]:
+    """One SVG pattern per division in the data, as the static maps draw a divided marker: the
+    holder's colour on the left half, those who held the rest sharing the right half."""
+    patterns = []
+    for controller, rest in divisions(data):
+        pattern = ET.Element(
+            f"{{{SVG}}}pattern",
+            id=f"atlas-divided-{controller}-{'-'.join(rest)}",
+            width="1",
+            height="1",
+            patternUnits="objectBoundingBox",
+            patternContentUnits="objectBoundingBox",
+        )
+        colour = style.controller_colour(controller)
+        ET.SubElement(pattern, f"{{{SVG}}}rect", width="0.5", height="1", fill=colour)
+        share = 1 / len(rest)
+        for i, side in enumerate(rest):
+            ET.SubElement(
+                pattern,
+                f"{{{SVG}}}rect",
+                x="0.5",
+                y=f"{i * share:g}",
+                width="0.5",
+                height=f"{share:g}",
+                fill=style.controller_colour(side),
+            )
+        patterns.append(pattern)
+    return patterns
+
+
+def division_css(data: Dataset) -> list[str]:
+    """The rules that paint a divided place's marker and table swatch."""
+    rules = []
+    for controller, rest in divisions(data):
+        look = f".c-{controller}.s-partly_held.{division_class(rest)}"
+        rules.append(
+            f".cityatlas-atlas {look}{{fill:url(#atlas-divided-{controller}-{'-'.join(rest)})}}"
+        )
+        colours = [style.controller_colour(c) for c in (controller, *rest)]
+        stops = [f"{colours[0]} 0 50%"]
+        share = 50 / len(rest)
+        stops += [
+            f"{colour} {50 + i * share:g}% {50 + (i + 1) * share:g}%"
+            for i, colour in enumerate(colours[1:])
+        ]
+        rules.append(
+            f".cityatlas-atlas .swatch{look}{{background:linear-gradient(90deg,{','.join(stops)})}}"
+        )
+    return rules
+
+
+def status_text(status: str, rest: tuple[str, ...]) -> str:
+    """A state's status in words, as the page's script also writes it."""
+    held_by = " and ".join(style.CONTROLLER_LABELS.en[r] for r in rest)
+    return style.STATUS_LABELS.en[status] + (f"; the rest held by {held_by}" if rest else "")
+
+
 def source_of(event: pd.Series, sources: pd.DataFrame) -> list[str]:
     """The label, address and language of the event's first source that has an address.
 
@@ -176,7 +252,9 @@ def atlas_data(data: Dataset) -> dict[str, Any]:
     changes: list[list[str]] = []
     for place in history.mapped_places(data):
         first = history.initial_state(place, data)
-        steps: list[list[Any]] = [["", first.controller, first.status, -1]]
+        steps: list[list[Any]] = [
+            ["", first.controller, first.status, -1, list(first.rest_held_by)]
+        ]
         for period in history.periods_of(place, data).itertuples():
             event = events.loc[period.start_event]
             changes.append(
@@ -187,7 +265,13 @@ def atlas_data(data: Dataset) -> dict[str, Any]:
                 ]
             )
             steps.append(
-                [f"{period.start:%Y-%m-%d}", period.controller, period.status, len(changes) - 1]
+                [
+                    f"{period.start:%Y-%m-%d}",
+                    period.controller,
+                    period.status,
+                    len(changes) - 1,
+                    list(period.rest_held_by),
+                ]
             )
         rows[place] = {"name": str(places.loc[place, "name_en"]), "changes": steps}
     return {
@@ -199,8 +283,8 @@ def atlas_data(data: Dataset) -> dict[str, Any]:
     }
 
 
-def page_css() -> str:
-    """The atlas's style: one rule per controller colour and per status pattern."""
+def page_css(data: Dataset) -> str:
+    """The atlas's style: one rule per controller colour, per status pattern and per division."""
     rules = []
     for controller, colour in style.CONTROLLER_COLOURS.items():
         rules.append(f".cityatlas-atlas .c-{controller}{{fill:{colour}}}")
@@ -210,7 +294,7 @@ def page_css() -> str:
                 f".cityatlas-atlas .c-{controller}.s-{status}"
                 f"{{fill:url(#atlas-{status}-{controller})}}"
             )
-    return "\n".join(rules)
+    return "\n".join(rules + division_css(data))
 
 
 def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasPage:
@@ -228,6 +312,8 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
             "country": places.loc[s.place, "country"],
             "controller": s.controller,
             "status": s.status,
+            "rest": list(s.rest_held_by),
+            "status_text": status_text(s.status, s.rest_held_by),
         }
         for s in states.itertuples()
     ]
@@ -236,7 +322,7 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
         .get_template("atlas.html")
         .render(
             svg=map_svg(data),
-            css=page_css(),
+            css=page_css(data),
             script=(TEMPLATES / "atlas.js").read_text(encoding="utf-8"),
             data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace(
                 "</", "<\\/"
@@ -247,6 +333,8 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
             rows=rows,
             controllers=style.CONTROLLER_LABELS.en,
             statuses=style.STATUS_LABELS.en,
+            divided_legend=style.DIVIDED_MARKER_LEGEND,
+            division_class=division_class,
             towns=len(rows),
             version=data.version,
         )

@@ -8,6 +8,7 @@ built beside the old one and swapped in only when complete.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ def sort_measures(measures: pd.DataFrame) -> pd.DataFrame:
 
 
 def derive_control_periods(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per unbroken period of (controller, status) per place.
+    """One row per unbroken period of (controller, status, who held the rest) per place.
 
     Only events of the types that change control (:data:`~cityatlas.schema.CONTROL_EVENT_TYPES`)
     are read; massacres, declarations, strikes and the other events never open a period.
@@ -69,8 +70,16 @@ def derive_control_periods(events: pd.DataFrame) -> pd.DataFrame:
     for place, group in sort_events(control).groupby("place", sort=True):
         current: dict[str, str] | None = None
         for event in group.to_dict("records"):
-            state = (event["controller_after"], event["status_after"])
-            if current is not None and (current["controller"], current["status"]) == state:
+            state = (event["controller_after"], event["status_after"], event["rest_held_by"])
+            if (
+                current is not None
+                and (
+                    current["controller"],
+                    current["status"],
+                    current["rest_held_by"],
+                )
+                == state
+            ):
                 continue
             if current is not None:
                 current.update(
@@ -83,6 +92,7 @@ def derive_control_periods(events: pd.DataFrame) -> pd.DataFrame:
                 "place": place,
                 "controller": state[0],
                 "status": state[1],
+                "rest_held_by": state[2],
                 "start": event["date_start"],
                 "start_precision": event["date_precision"],
                 "end": "",
@@ -163,7 +173,10 @@ def table_schema(table: Table) -> dict:
     fields = []
     for column in table.columns:
         constraints: dict = {"required": column.required}
-        if column.enum is not None:
+        if column.enum is not None and column.type == "list":  # each item one of the codes
+            item = "(" + "|".join(re.escape(c) for c in codes(column.enum)) + ")"
+            constraints["pattern"] = f"{item}({re.escape(LIST_SEPARATOR)}{item})*"
+        elif column.enum is not None:
             constraints["enum"] = list(codes(column.enum))
         if column.pattern:
             constraints["pattern"] = column.pattern.strip("^$")
@@ -326,12 +339,12 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
             df[column.name] = pd.to_numeric(values.replace("", None)).astype("Int64")
         elif column.type == "number":
             df[column.name] = pd.to_numeric(values.replace("", None)).astype("Float64")
+        elif column.type == "list":
+            df[column.name] = [tuple(split_list(v)) for v in values]
         elif column.enum is not None:
             df[column.name] = pd.Categorical(
                 values.replace("", None), categories=list(codes(column.enum))
             )
-        elif column.type == "list":
-            df[column.name] = [tuple(split_list(v)) for v in values]
         else:
             df[column.name] = values.astype("string")
     return df

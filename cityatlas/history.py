@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cityatlas.data import Dataset, dataset
-from cityatlas.schema import CONTROL_EVENT_TYPES, STATUSES, STUDY_END, STUDY_START, labels
+from cityatlas.schema import (
+    CONTROL_EVENT_TYPES,
+    STATUSES,
+    STUDY_END,
+    STUDY_START,
+    labels,
+)
 
 #: Kinds of place that count as towns (see :func:`towns`).
 TOWN_KINDS = ("city", "town")
@@ -24,6 +30,7 @@ class State:
 
     controller: str
     status: str
+    rest_held_by: tuple[str, ...] = ()  # for a partly held place: who held the rest
 
 
 def check_place(place: str, data: Dataset, with_events: bool = False) -> pd.Series:
@@ -78,16 +85,23 @@ def state_at(place: str, date: str | pd.Timestamp, data: Dataset | None = None) 
     when = check_date(date)
     check_place(place, data, with_events=True)
     row = states_on([when], [place], data).iloc[0]
-    return State(row["controller"], row["status"])
+    return State(row["controller"], row["status"], row["rest_held_by"])
 
 
 def initial_state(place: str, data: Dataset | None = None) -> State:
-    """Who held the place before its first change of control (the first control event's
-    ``controller_before``), held wholly."""
+    """Who held the place before its first change of control.
+
+    When the place's first event changes nothing (a clash, a declaration), it says how the
+    place was held then: its controller, status and who held the rest. Otherwise the first
+    control event's ``controller_before`` held it wholly.
+    """
     data = dataset(data)
     events = events_of(place, data)
-    control = events[events["event_type"].astype(str).isin(CONTROL_EVENT_TYPES)]
-    first = (control if len(control) else events).iloc[0]
+    first = events.iloc[0]
+    if str(first["event_type"]) not in CONTROL_EVENT_TYPES:
+        return State(
+            str(first["controller_after"]), str(first["status_after"]), first["rest_held_by"]
+        )
     return State(str(first["controller_before"]), "held")
 
 
@@ -124,7 +138,7 @@ def towns(data: Dataset | None = None) -> list[str]:
 def states_on(dates: list[pd.Timestamp], places: list[str], data: Dataset) -> pd.DataFrame:
     """Who held each place on each date, as :func:`state_at` answers, for many at once.
 
-    One row per (date, place) with columns date, place, controller and status.
+    One row per (date, place) with columns date, place, controller, status and rest_held_by.
     """
     periods = data.control_periods.sort_values(["place", "start"])
     rows = []
@@ -135,24 +149,29 @@ def states_on(dates: list[pd.Timestamp], places: list[str], data: Dataset) -> pd
         for when in dates:
             i = int(starts.searchsorted(when.to_datetime64(), side="right")) - 1
             if i < 0:
-                controller, status = first.controller, first.status
+                state = (first.controller, first.status, first.rest_held_by)
             else:
-                controller, status = own["controller"].iloc[i], own["status"].iloc[i]
-            rows.append((when, place, str(controller), str(status)))
-    return pd.DataFrame(rows, columns=["date", "place", "controller", "status"])
+                row = own.iloc[i]
+                state = (row["controller"], row["status"], row["rest_held_by"])
+            rows.append((when, place, str(state[0]), str(state[1]), tuple(state[2])))
+    return pd.DataFrame(rows, columns=["date", "place", "controller", "status", "rest_held_by"])
 
 
 def held_by_is_monthly(data: Dataset | None = None) -> pd.DataFrame:
     """For the first day of each month: how many towns IS held wholly and partly, and the sum of
-    their recorded populations (a lower bound of the people under IS, not an estimate)."""
+    their recorded populations (a lower bound of the people under IS, not an estimate).
+
+    A town counts as partly held when IS held it other than wholly (in part, besieged, with a
+    front line inside) or held the rest of a town another side partly held."""
     data = dataset(data)
     months = list(pd.date_range(STUDY_START, STUDY_END, freq="MS"))
     states = states_on(months, towns(data), data)
     population = data.places.set_index("id")["population"]
     states["people"] = states["place"].map(population).fillna(0)
-    by_is = states[states["controller"] == "is"]
-    wholly = by_is[by_is["status"] == "held"].groupby("date")
-    partly = by_is[by_is["status"] != "held"].groupby("date")
+    by_is = states["controller"] == "is"
+    holds_the_rest = states["rest_held_by"].map(lambda rest: "is" in rest)
+    wholly = states[by_is & (states["status"] == "held")].groupby("date")
+    partly = states[(by_is & (states["status"] != "held")) | holds_the_rest].groupby("date")
     counts = pd.DataFrame({"month": months}).set_index("month")
     counts["held"] = wholly.size()
     counts["partly_held"] = partly.size()

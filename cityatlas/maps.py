@@ -13,6 +13,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 
 from cityatlas import geo, history, style
 from cityatlas.data import Dataset, dataset
@@ -371,8 +372,9 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     return fig
 
 
-def control_handles(controllers: list[str]) -> list[Patch]:
-    """Legend entries: one patch per controller shown, and the partly-held hatch."""
+def control_handles(controllers: list[str], divided: bool = False) -> list[Patch]:
+    """Legend entries: one patch per controller shown, the partly-held hatch, and (when a
+    place is divided) how a divided marker reads."""
     hatch = Patch(
         facecolor="#FFFFFF",
         edgecolor=style.INK,
@@ -393,12 +395,32 @@ def control_handles(controllers: list[str]) -> list[Patch]:
         )
         for size, label in ((7, "place the factbox names"), (3.8, "other town"))
     ]
-    return [style.controller_patch(c) for c in controllers] + [hatch] + sizes
+    split = Line2D(
+        [],
+        [],
+        marker="o",
+        linestyle="",
+        fillstyle="left",
+        markerfacecolor=style.MUTED,
+        markerfacecoloralt="#FFFFFF",
+        markeredgecolor=style.INK,
+        markersize=7,
+        label=style.DIVIDED_MARKER_LEGEND,
+    )
+    patches = [style.controller_patch(c) for c in controllers] + [hatch]
+    return patches + ([split] if divided else []) + sizes
 
 
-def controller_legend(ax: plt.Axes, controllers: list[str], loc: str = "lower right") -> None:
-    """Legend of controller colours and the partly-held hatch."""
-    ax.legend(handles=control_handles(controllers), loc=loc, frameon=True, framealpha=0.9)
+def is_divided(states: pd.DataFrame) -> bool:
+    """Whether any of these states is a place divided between sides."""
+    return any(len(sides) for sides in states["rest_held_by"])
+
+
+def controller_legend(ax: plt.Axes, states: pd.DataFrame, loc: str = "lower right") -> None:
+    """Legend of the controller colours these states show, the partly-held hatch and, if a
+    place is divided, how its marker reads."""
+    handles = control_handles(shown_controllers(states), is_divided(states))
+    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
 
 
 #: Area of a town marker relative to a named place's marker on the control maps.
@@ -406,9 +428,17 @@ TOWN_MARKER_SCALE = 0.3
 
 
 def draw_control(
-    ax: plt.Axes, date: pd.Timestamp, data: Dataset, labels: bool = True, size: float = 60
+    ax: plt.Axes,
+    date: pd.Timestamp,
+    data: Dataset,
+    labels: bool = True,
+    size: float = 60,
+    divided: bool = True,
 ) -> list[str]:
-    """Every mapped place coloured by who controlled it on ``date``; returns the controllers shown.
+    """Every mapped place coloured by who controlled it on ``date``; returns the states shown.
+
+    A place partly held is divided: the holder's colour on the left half of its marker, who
+    held the rest on the right (``divided=False`` leaves that to the atlas's own patterns).
 
     The places the factbox names are drawn large and named (or numbered, on small multiples);
     every other town the data follows is drawn small and unnamed. Each marker is its own
@@ -421,17 +451,24 @@ def draw_control(
     points = xy(places)
     for (x, y), state, place in zip(points, states.itertuples(), mapped, strict=True):
         named = place in subjects
+        area = size if named else size * TOWN_MARKER_SCALE
+        zorder = 4.1 if named else 4
+        split = divided and len(state.rest_held_by) > 0
         marker = ax.scatter(
             [x],
             [y],
-            s=size if named else size * TOWN_MARKER_SCALE,
+            s=area,
+            marker=sector(90, 270) if split else "o",
             c=[style.controller_colour(state.controller)],
             edgecolors=style.INK,
             linewidths=0.6 if named else 0.4,
-            zorder=4.1 if named else 4,
+            zorder=zorder,
             hatch=style.STATUS_HATCHES[state.status],
         )
         marker.set_gid(f"place-{place}")
+        if split:
+            rest = list(state.rest_held_by)
+            draw_rest(ax, place, (x, y), rest, area, zorder, 0.6 if named else 0.4)
     named_rows = places[places["id"].isin(subjects)]
     if labels:
         texts = [style.bilingual(r.name_en, r.name_ar) for r in named_rows.itertuples()]
@@ -439,13 +476,51 @@ def draw_control(
         texts = [str(n) for n in range(1, len(named_rows) + 1)]
     is_named = places["id"].isin(subjects).to_numpy()
     place_labels(ax, points[is_named], texts, ["normal"] * len(texts), avoid=points[~is_named])
-    return style.in_palette_order(states["controller"])
+    return states
 
 
-def controllers_on(date: pd.Timestamp, data: Dataset) -> list[str]:
-    """The controllers of the mapped places on ``date``, in the palette's order."""
-    states = history.states_on([date], history.mapped_places(data), data)
-    return style.in_palette_order(states["controller"])
+def shown_controllers(states: pd.DataFrame) -> list[str]:
+    """The controllers a set of states shows, holders and those holding the rest, in the
+    palette's order."""
+    rest = [side for sides in states["rest_held_by"] for side in sides]
+    return style.in_palette_order([*states["controller"], *rest])
+
+
+def sector(start_deg: float, end_deg: float) -> Path:
+    """A marker path: the sector of the unit circle between two angles (counter-clockwise).
+    Every sector drawn here touches the circle's top, bottom or side, so matplotlib scales it
+    exactly as it scales the round marker."""
+    arc = Path.arc(start_deg, end_deg)
+    vertices = np.concatenate([[[0.0, 0.0]], arc.vertices, [[0.0, 0.0]]])
+    codes = [Path.MOVETO, Path.LINETO, *arc.codes[1:], Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
+def draw_rest(
+    ax: plt.Axes,
+    place: str,
+    at: tuple[float, float],
+    sides: list[str],
+    area: float,
+    zorder: float,
+    linewidth: float,
+) -> None:
+    """The right half of a divided place's marker (the holder's half is drawn by
+    :func:`draw_control`), shared by those who held the rest, top to bottom (gids
+    ``rest-<place>-<n>``); each part outlined, so the marker reads as split."""
+    step = 180 / len(sides)
+    for i, side in enumerate(sides):
+        part = ax.scatter(
+            [at[0]],
+            [at[1]],
+            s=area,
+            marker=sector(90 - step * (i + 1), 90 - step * i),
+            c=[style.controller_colour(side)],
+            edgecolors=style.INK,
+            linewidths=linewidth,
+            zorder=zorder,
+        )
+        part.set_gid(f"rest-{place}-{i}")
 
 
 def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figure:
@@ -462,7 +537,7 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     )
     scale_bar(ax, extent)
     north_arrow(ax)
-    controller_legend(ax, controllers_on(when, data))
+    controller_legend(ax, history.states_on([when], history.mapped_places(data), data))
     attribution(fig)
     draw_control(ax, when, data)  # names last: they take the spots left free
     return fig
@@ -481,15 +556,16 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     rows = int(np.ceil(len(whens) / columns))
     fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 2.15 * rows + 0.5))
     extent = geo.region_extent()
-    controllers: set[str] = set()
+    shown = []
     for i, when in enumerate(whens):
         ax = fig.add_subplot(rows, columns, i + 1, projection=geo.PROJECTION)
         ax.set_facecolor(style.WATER)
         draw_basemap(ax, extent, "c", label_rivers=False, minor_rivers=False)
-        controllers |= set(draw_control(ax, when, data, labels=False, size=28))
+        shown.append(draw_control(ax, when, data, labels=False, size=28))
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=style.SMALL_PT + 0.5, loc="left")
-    handles = control_handles(style.in_palette_order(controllers))
+    states = pd.concat(shown, ignore_index=True)
+    handles = control_handles(shown_controllers(states), is_divided(states))
     fig.legend(
         handles=handles,
         loc="lower center",

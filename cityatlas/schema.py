@@ -101,6 +101,9 @@ STATUSES: tuple[Value, ...] = (
         "contested", "contested", "متنازع عليها", "fighting inside the place, front lines moving"
     ),
 )
+#: Who may hold the rest of a partly held place: any controller but "contested" (a side, not
+#: a state); "unknown" where the sources name no one.
+OTHER_SIDES: tuple[Value, ...] = tuple(v for v in CONTROLLERS if v.code != "contested")
 
 EVENT_TYPES: tuple[Value, ...] = (
     # Types that change control: only these open and close control periods.
@@ -579,6 +582,15 @@ EVENTS = Table(
             "How the controller held the place after the event",
             enum=STATUSES,
         ),
+        Column(
+            "rest_held_by",
+            "list",
+            "For a place partly held after the event (status_after 'partly_held'): who held "
+            "the rest of it, one or more controllers separated by ';', as the event's sources "
+            "name them ('unknown' where they name none). Empty for any other status",
+            required=False,
+            enum=OTHER_SIDES,
+        ),
         Column("actors", "list", "Forces involved, separated by ';'"),
         Column("summary", "string", "One neutral sentence on what happened"),
         Column("sources", "list", "Source ids, separated by ';'", foreign_key="sources"),
@@ -747,6 +759,13 @@ CONTROL_PERIODS = Table(
         Column("place", "string", "Place id", foreign_key="places"),
         Column("controller", "string", "Who controlled the place", enum=CONTROLLERS),
         Column("status", "string", "How it was held", enum=STATUSES),
+        Column(
+            "rest_held_by",
+            "list",
+            "Who held the rest of a partly held place, separated by ';' (empty otherwise)",
+            required=False,
+            enum=OTHER_SIDES,
+        ),
         Column("start", "date", "First day of the period (the starting event's date_start)"),
         Column("start_precision", "string", "Precision of the start", enum=DATE_PRECISIONS),
         Column(

@@ -43,10 +43,13 @@ STATUS_HATCHES: dict[str, str] = {
 #: How a status is named in a legend beside the controllers (the controller "Contested" means
 #: no one holds the place; the status "contested" means its holder fights inside it).
 STATUS_LEGEND: dict[str, str] = {
-    "partly_held": "partly held",
+    "partly_held": "partly held (lower band: who held the rest)",
     "besieged": "besieged",
     "contested": "held, front line inside",
 }
+
+#: How a divided place's marker reads, as the maps' legends say it.
+DIVIDED_MARKER_LEGEND = "partly held: holder left, who held the rest right"
 
 CONTROLLER_LABELS = labels(CONTROLLERS)
 STATUS_LABELS = labels(STATUSES)

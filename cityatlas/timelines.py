@@ -7,6 +7,8 @@ faded segment covering that span. The source article's date is marked on every t
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.transforms as transforms
@@ -65,6 +67,7 @@ def lane_periods(place: str, data: Dataset, start: pd.Timestamp = AXIS_START) ->
         "place": place,
         "controller": before.controller,
         "status": before.status,
+        "rest_held_by": before.rest_held_by,
         "start": start,
         "start_precision": PRIOR,
         "end": periods["start"].iloc[0] if len(periods) else pd.NaT,
@@ -78,6 +81,29 @@ def lane_periods(place: str, data: Dataset, start: pd.Timestamp = AXIS_START) ->
 PRIOR = "prior"
 
 
+def rest_sides(period: Any) -> list[str]:
+    """Who held the rest of a partly held place in a period (none for other periods)."""
+    return list(getattr(period, "rest_held_by", ()))
+
+
+def lane_bands(period: Any, y: float, height: float) -> list[tuple[str, float, float]]:
+    """The bands of a period's bar, as (colour, centre, height): the whole lane in the
+    controller's colour, or for a divided place its upper half, and the lower half shared
+    by those who held the rest."""
+    sides = rest_sides(period)
+    colour = style.controller_colour(period.controller)
+    if not sides:
+        return [(colour, y, height)]
+    bands = [(colour, y + height / 4, height / 2)]
+    share = height / 2 / len(sides)
+    bottom = y - height / 2
+    for i, side in enumerate(sides):
+        bands.append(
+            (style.controller_colour(side), bottom + share * (len(sides) - i - 0.5), share)
+        )
+    return bands
+
+
 def draw_periods(
     ax: plt.Axes,
     place: str,
@@ -87,7 +113,8 @@ def draw_periods(
     end: pd.Timestamp = AXIS_END,
     start: pd.Timestamp = AXIS_START,
 ) -> None:
-    """A lane of control periods: colour by controller, hatch by status, faded uncertain starts.
+    """A lane of control periods: colour by controller, hatch by status, faded uncertain starts;
+    a divided place's bar is split into the holder above and who held the rest below.
 
     The lane runs from ``start`` (the state before the first event fills it up to that event)
     to ``end``, where a period still open at the end of the data stops.
@@ -103,31 +130,31 @@ def draw_periods(
             certain_from = events.loc[period.start_event, "date_end"] + pd.Timedelta(days=1)
         else:
             certain_from = start
-        colour = style.controller_colour(period.controller)
         hatch = style.STATUS_HATCHES[period.status]
-        if certain_from > start:
-            ax.barh(
-                y,
-                (min(certain_from, end) - start).days,
-                left=start,
-                height=height,
-                color=colour,
-                alpha=0.35,
-                edgecolor="none",
-                zorder=2,
-            )
-        if end > certain_from:
-            ax.barh(
-                y,
-                (end - certain_from).days,
-                left=certain_from,
-                height=height,
-                color=colour,
-                edgecolor=style.INK if hatch else "none",
-                linewidth=0.0,
-                hatch=hatch,
-                zorder=2,
-            )
+        for colour, band_y, band_height in lane_bands(period, y, height):
+            if certain_from > start:
+                ax.barh(
+                    band_y,
+                    (min(certain_from, end) - start).days,
+                    left=start,
+                    height=band_height,
+                    color=colour,
+                    alpha=0.35,
+                    edgecolor="none",
+                    zorder=2,
+                )
+            if end > certain_from:
+                ax.barh(
+                    band_y,
+                    (end - certain_from).days,
+                    left=certain_from,
+                    height=band_height,
+                    color=colour,
+                    edgecolor=style.INK if hatch else "none",
+                    linewidth=0.0,
+                    hatch=hatch,
+                    zorder=2,
+                )
         outline = Rectangle(
             (mdates.date2num(start), y - height / 2),
             (end - start).days,
@@ -160,15 +187,17 @@ def controller_handles(controllers: list[str], statuses: list[str]) -> list:
 
 
 def statuses_in(places: list[str], data: Dataset) -> list[str]:
-    """Statuses appearing in the periods of ``places``, in schema order."""
-    seen = set(data.control_periods.loc[data.control_periods["place"].isin(places), "status"])
+    """Statuses appearing in the lanes of ``places``, in schema order."""
+    seen = {s for place in places for s in lane_periods(place, data)["status"]}
     return [s for s in style.STATUS_HATCHES if s in seen]
 
 
 def controllers_in(places: list[str], data: Dataset) -> list[str]:
-    """Controllers appearing in the periods of ``places``, in palette order."""
-    periods = data.control_periods
-    return style.in_palette_order(periods.loc[periods["place"].isin(places), "controller"])
+    """Controllers appearing in the periods of ``places`` (as holders or holding the rest of
+    a divided place), in palette order."""
+    shown = pd.concat([lane_periods(place, data) for place in places], ignore_index=True)
+    sides = [side for period in shown.itertuples() for side in rest_sides(period)]
+    return style.in_palette_order([*shown["controller"], *sides])
 
 
 def place_event_label(

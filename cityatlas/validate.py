@@ -179,7 +179,11 @@ def check_cell(column: Column, value: str) -> str | None:
             return f"below the minimum {column.minimum:g}"
         if column.maximum is not None and number > column.maximum:
             return f"above the maximum {column.maximum:g}"
-    if column.enum is not None and value not in codes(column.enum):
+    if column.enum is not None and column.type == "list":
+        unknown = [item for item in split_list(value) if item not in codes(column.enum)]
+        if unknown:
+            return f"{', '.join(unknown)}: not an allowed value; allowed: {', '.join(codes(column.enum))}"
+    elif column.enum is not None and value not in codes(column.enum):
         return f"not an allowed value; allowed: {', '.join(codes(column.enum))}"
     if column.pattern and not re.match(column.pattern, value):
         return f"does not match the pattern {column.pattern}"
@@ -397,6 +401,40 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
                 )
 
 
+def check_rest_held_by(raw: RawTable) -> Iterable[Problem]:
+    """A partly held place names who held the rest; no other status does; the rest is held by
+    someone other than the controller; an event that does not change control keeps the rest
+    as the last control event of its place left it."""
+    last_control: dict[str, tuple[int, Row]] = {}
+    ordered = sorted(
+        (parse_date(row["date_start"]) or date.min, line, row)
+        for row, line in zip(raw.rows, raw.lines, strict=True)
+    )
+    for _, line, row in ordered:
+        rest, status = row["rest_held_by"], row["status_after"]
+        if status == "partly_held" and not rest:
+            rule = "required when status_after is 'partly_held': who held the rest of the place"
+        elif status != "partly_held" and rest:
+            rule = f"must be empty: status_after is '{status}', not 'partly_held'"
+        elif row["controller_after"] in split_list(rest):
+            rule = f"names controller_after '{row['controller_after']}', who holds the other part"
+        elif row["event_type"] not in CONTROL_EVENT_TYPES and row["place"] in last_control:
+            control_line, control = last_control[row["place"]]
+            expected = control["rest_held_by"]
+            rule = (
+                f"an event of type '{row['event_type']}' does not change control; rest_held_by "
+                f"must be '{expected}', as the control event on line {control_line} left it"
+                if rest != expected and status == control["status_after"]
+                else None
+            )
+        else:
+            rule = None
+        if row["event_type"] in CONTROL_EVENT_TYPES:
+            last_control[row["place"]] = (line, row)
+        if rule:
+            yield Problem(str(raw.path), line, "rest_held_by", rest, rule)
+
+
 def check_counts(raw: RawTable) -> Iterable[Problem]:
     """Measures and estimates: periods in order, low <= best <= high, a best value or a range
     (or a floor or ceiling explained in the note), a note for 'other'."""
@@ -462,6 +500,7 @@ def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     if "events" in tables:
         problems.extend(check_event_dates(tables["events"]))
         problems.extend(check_control_sequences(tables["events"]))
+        problems.extend(check_rest_held_by(tables["events"]))
     for name in ("measures", "estimates"):
         if name in tables:
             problems.extend(check_counts(tables[name]))

@@ -68,7 +68,7 @@ def measure(**changes: str) -> Callable[[Path], None]:
 # A valid aftermath event after the study period: only aftermath events may be dated so late.
 AFTERMATH = (
     "test-mosul-aftermath,mosul,2019-01-15,2019-01-15,day,announced,aftermath,"
-    "iraqi_government,iraqi_government,held,Iraqi government,"
+    "iraqi_government,iraqi_government,held,,Iraqi government,"
     "A test event after the study period.,vice-2014-mosul,A test quote of the event.,"
 )
 
@@ -215,6 +215,51 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         ),
         "column 'status_after' value 'contested'",
         "does not change control; status_after must be 'held'",
+    ),
+    "partly held place that does not say who held the rest": (
+        replace_line(
+            "events.csv",
+            "mosul-2017-east-liberated",
+            ",partly_held,iraqi_government,",
+            ",partly_held,,",
+        ),
+        "column 'rest_held_by' value ''",
+        "required when status_after is 'partly_held': who held the rest of the place",
+    ),
+    "who held the rest of a place held wholly": (
+        replace_line("events.csv", "mosul-2016-offensive", ",is,is,held,,", ",is,is,held,sdf,"),
+        "column 'rest_held_by' value 'sdf'",
+        "must be empty: status_after is 'held', not 'partly_held'",
+    ),
+    "who held the rest is not a controller": (
+        replace_line(
+            "events.csv",
+            "mosul-2017-east-liberated",
+            ",partly_held,iraqi_government,",
+            ",partly_held,iraqi_government;peshmerga,",
+        ),
+        "column 'rest_held_by' value 'iraqi_government;peshmerga'",
+        "peshmerga: not an allowed value",
+    ),
+    "the holder also holds the rest": (
+        replace_line(
+            "events.csv",
+            "mosul-2017-east-liberated",
+            ",partly_held,iraqi_government,",
+            ",partly_held,is,",
+        ),
+        "column 'rest_held_by' value 'is'",
+        "names controller_after 'is', who holds the other part",
+    ),
+    "event that does not change control changes who held the rest": (
+        replace_line(
+            "events.csv",
+            "mosul-2017-west-offensive",
+            ",partly_held,iraqi_government,",
+            ",partly_held,sdf,",
+        ),
+        "column 'rest_held_by' value 'sdf'",
+        "does not change control; rest_held_by must be 'iraqi_government'",
     ),
     "event after the study period that is not aftermath": (
         append_row("events.csv", AFTERMATH.replace(",aftermath,", ",declaration,")),

@@ -112,7 +112,7 @@ def test_swimlane_has_one_lane_per_place_with_events(data) -> None:
     assert len(ticks) == len(timelines.swimlane_places(data))
     assert "Mosul  الموصل" in ticks
     assert "AFP factbox" in texts(fig)
-    assert "partly held" in legend_labels(fig)
+    assert style.STATUS_LEGEND["partly_held"] in legend_labels(fig)
     plt.close(fig)
 
 
@@ -154,7 +154,8 @@ def test_held_chart_counts_towns_and_sums_their_recorded_populations(data) -> No
     population = data.places.set_index("id")["population"]
     for month in ("2014-07-01", "2015-03-01", "2016-07-01"):
         row = counts[counts["month"] == month].iloc[0]
-        held = [p for p in towns if history.state_at(p, month, data).controller == "is"]
+        states = {p: history.state_at(p, month, data) for p in towns}
+        held = [p for p, s in states.items() if s.controller == "is" or "is" in s.rest_held_by]
         assert row["held"] + row["partly_held"] == len(held), month
         expected = sum(int(population[p]) for p in held if pd.notna(population[p]))
         assert row["people_held"] + row["people_partly_held"] == expected, month
@@ -318,52 +319,73 @@ def test_maps_that_show_no_control_use_no_controller_colour(draw, place: str, da
 CONSISTENCY_DATES = (*figures.SNAPSHOT_DATES, "2015-06-30", "2016-10-17")
 
 
-def marker_colours(ax) -> list[str]:
-    """The face colours of the place markers an axes draws, in drawing order."""
-    return [
-        matplotlib.colors.to_hex(c.get_facecolors()[0])
+def marker_colours(ax) -> list[tuple[str, ...]]:
+    """The colours of each place marker an axes draws, in drawing order: its face, then the
+    parts of its right half that show who held the rest of a divided place."""
+    collections = [
+        c
         for c in ax.collections
         if isinstance(c, matplotlib.collections.PathCollection)
+        and str(c.get_gid()).startswith(("place-", "rest-"))
     ]
+    by_gid = {c.get_gid(): matplotlib.colors.to_hex(c.get_facecolors()[0]) for c in collections}
+    markers = []
+    for gid in by_gid:
+        if gid and gid.startswith("place-"):
+            place = gid.removeprefix("place-")
+            rest = [by_gid[g] for g in by_gid if g and g.startswith(f"rest-{place}-")]
+            markers.append((by_gid[gid], *rest))
+    return markers
 
 
-def lane_colour(ax, lane: int, when) -> str:
-    """The colour of a swimlane's bar under a date (the last bar drawn there wins)."""
+def lane_colours(ax, lane: int, when) -> tuple[str, ...]:
+    """The colours of a swimlane's bars under a date, top to bottom (the last bar drawn on a
+    band wins)."""
     x = matplotlib.dates.date2num(pd.Timestamp(when))
-    colour = None
+    bands: dict[float, str] = {}
     for bar in ax.patches:
         if bar.get_gid() or not isinstance(bar, matplotlib.patches.Rectangle):
             continue
         y0, y1 = bar.get_y(), bar.get_y() + bar.get_height()
-        if bar.get_x() <= x < bar.get_x() + bar.get_width() and y0 <= -lane <= y1:
-            colour = matplotlib.colors.to_hex(bar.get_facecolor(), keep_alpha=False)
-    return colour
+        in_lane = y0 >= -lane - 0.32 and y1 <= -lane + 0.32
+        if in_lane and bar.get_x() <= x < bar.get_x() + bar.get_width():
+            bands[y0] = matplotlib.colors.to_hex(bar.get_facecolor(), keep_alpha=False)
+    return tuple(bands[y] for y in sorted(bands, reverse=True))
 
 
 def test_every_figure_shows_the_same_state_on_every_date(data) -> None:
-    """The overview map, the snapshots and the swimlane ask one function who held what."""
+    """The overview map, the snapshots and the swimlane ask one function who held what,
+    including who held the rest of a divided place."""
     subjects = history.mapped_places(data)
     lanes = timelines.swimlane_places(data)
     swimlane = timelines.control_swimlane(data)
     snapshots = maps.snapshot_grid(list(figures.SNAPSHOT_DATES), data)
+    divided = 0
     for when in CONSISTENCY_DATES:
+        states = [history.state_at(p, when, data) for p in subjects]
         expected = [
-            style.controller_colour(history.state_at(p, when, data).controller) for p in subjects
+            tuple(
+                matplotlib.colors.to_hex(style.controller_colour(c))
+                for c in (s.controller, *s.rest_held_by)
+            )
+            for s in states
         ]
-        expected = [matplotlib.colors.to_hex(c) for c in expected]
+        divided += sum(len(e) > 1 for e in expected)
         overview = maps.overview_map(when, data)
         assert marker_colours(overview.axes[0]) == expected, when
         plt.close(overview)
         if when in figures.SNAPSHOT_DATES:
             panel = snapshots.axes[figures.SNAPSHOT_DATES.index(when)]
             assert marker_colours(panel) == expected, when
-        for place, colour in zip(subjects, expected, strict=True):
-            drawn = lane_colour(swimlane.axes[0], lanes.index(place), when)
-            assert drawn is not None, f"{place} has no bar on {when}"
-            faded = matplotlib.colors.to_hex(
-                matplotlib.colors.to_rgba(colour, 0.35), keep_alpha=False
+        for place, colours in zip(subjects, expected, strict=True):
+            drawn = lane_colours(swimlane.axes[0], lanes.index(place), when)
+            assert drawn, f"{place} has no bar on {when}"
+            faded = tuple(
+                matplotlib.colors.to_hex(matplotlib.colors.to_rgba(c, 0.35), keep_alpha=False)
+                for c in colours
             )
-            assert drawn in (colour, faded), (place, when, drawn, colour)
+            assert drawn in (colours, faded), (place, when, drawn, colours)
+    assert divided >= 5, "the dates tested show divided places"
     plt.close(swimlane)
     plt.close(snapshots)
 

@@ -15,10 +15,15 @@
     .sort((a, b) => a - b);
   let chosen = null;
 
+  const statusText = (status, rest) => data.statuses[status] +
+    (rest.length ? `; the rest held by ${rest.map((r) => data.controllers[r]).join(" and ")}` : "");
+  const look = (controller, status, rest) =>
+    `c-${controller} s-${status}` + (rest.length ? ` r-${rest.join("-")}` : "");
+
   function describe(id, iso) {
     const place = data.places[id];
-    const [since, controller, status, event] = stateOn(place, iso);
-    const held = `${place.name}: ${data.controllers[controller]} (${data.statuses[status]})`;
+    const [since, controller, status, event, rest] = stateOn(place, iso);
+    const held = `${place.name}: ${data.controllers[controller]} (${statusText(status, rest)})`;
     detail.replaceChildren();
     const head = document.createElement("strong");
     head.textContent = held;
@@ -44,14 +49,14 @@
     slider.setAttribute("aria-valuetext", said);
     root.querySelector(".atlas-table-date").textContent = said;
     for (const [id, place] of Object.entries(data.places)) {
-      const [since, controller, status] = stateOn(place, iso);
-      const look = `c-${controller} s-${status}`;
+      const [since, controller, status, , rest] = stateOn(place, iso);
+      const classes = look(controller, status, rest);
       root.querySelectorAll(`svg [data-place="${id}"]`).forEach(
-        (marker) => marker.setAttribute("class", `atlas-place ${look}`));
+        (marker) => marker.setAttribute("class", `atlas-place ${classes}`));
       const row = root.querySelector(`tr[data-place="${id}"]`);
-      row.querySelector(".swatch").className = `swatch ${look}`;
+      row.querySelector(".swatch").className = `swatch ${classes}`;
       row.querySelector(".controller").textContent = data.controllers[controller];
-      row.querySelector(".status").textContent = data.statuses[status];
+      row.querySelector(".status").textContent = statusText(status, rest);
       row.querySelector(".since").textContent = since ? dayText(since) : "before the record";
     }
     if (chosen) describe(chosen, iso);
