@@ -207,25 +207,23 @@ def synthetic_raw(root: Path, events: int) -> Path:
                 + dt.timedelta(days=step * days // max(1, events // len(places)))
             ).isoformat()
             before, after = ("is", "iraqi_government") if step % 2 else ("iraqi_government", "is")
-            writer.writerow(
-                [
-                    f"bench-{i}",
-                    place,
-                    day,
-                    day,
-                    "day",
-                    "on_the_ground",
-                    "captured",
-                    before,
-                    after,
-                    "held",
-                    "side A;side B",
-                    "A generated event.",
-                    "geonames",
-                    "A generated quote for the benchmark.",
-                    "",
-                ]
-            )
+            row = {
+                "id": f"bench-{i}",
+                "place": place,
+                "date_start": day,
+                "date_end": day,
+                "date_precision": "day",
+                "date_basis": "on_the_ground",
+                "event_type": "captured",
+                "controller_before": before,
+                "controller_after": after,
+                "status_after": "held",
+                "actors": "side A;side B",
+                "summary": "A generated event.",
+                "sources": "geonames",
+                "quote": "A generated quote for the benchmark.",
+            }
+            writer.writerow([row.get(column, "") for column in header])
     return raw
 
 

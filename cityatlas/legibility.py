@@ -2,7 +2,7 @@
 
 After a figure is drawn, :func:`collisions` asks matplotlib's renderer for the box of every
 visible text and legend and reports each pair that overlaps (a text inside its own legend is
-part of that legend). :func:`small_texts` reports every text smaller than the book's minimum
+part of that legend), and every text that a leader line or the factbox's date line crosses. :func:`small_texts` reports every text smaller than the book's minimum
 at the size the figure is printed. The tests run both over every figure of the book.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -20,6 +21,8 @@ from cityatlas import style
 #: The smallest text allowed, in points, when the figure is printed at its own size (a figure is
 #: drawn at the width it is printed; on screen it is shown at least that large).
 MIN_TEXT_PT = style.SMALL_PT
+#: The gids of lines that lead to a label or mark a date: no text may lie across them.
+CROSSING_LINES = ("leader", "article-line")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def label(text: Text) -> str:
 
 
 def collisions(fig: Figure, shrink: float = 0.5) -> list[Collision]:
-    """Pairs of texts, and texts and legends, whose rendered boxes overlap.
+    """Pairs of texts, and texts and legends, whose rendered boxes overlap, and texts that a
+    leader line or a date line crosses.
 
     Boxes are shrunk by ``shrink`` pixels on each side so that boxes which only touch do not
     count. Texts of one legend are checked against each other but not against their legend.
@@ -105,7 +109,21 @@ def collisions(fig: Figure, shrink: float = 0.5) -> list[Collision]:
                 continue
             if a.overlaps(legend.get_window_extent(renderer)):
                 problems.append(Collision(name_a, "legend"))
+    for line in crossing_lines(fig):
+        path = line.get_transform().transform_path(line.get_path())
+        for name, box, _ in boxes:
+            if path.intersects_bbox(box, filled=False):
+                problems.append(Collision(f"{line.get_gid()} line", name))
     return problems
+
+
+def crossing_lines(fig: Figure) -> list[Line2D]:
+    """The visible leader lines and date lines of a figure (by gid, :data:`CROSSING_LINES`)."""
+    return [
+        line
+        for line in fig.findobj(Line2D)
+        if line.get_visible() and line.get_gid() in CROSSING_LINES
+    ]
 
 
 def small_texts(fig: Figure, minimum: float = MIN_TEXT_PT) -> list[str]:

@@ -202,25 +202,32 @@ def xy(places: pd.DataFrame) -> np.ndarray:
 
 
 def mark_places(ax: plt.Axes, places: pd.DataFrame, featured: str, size: float = 24) -> None:
-    """White circles for the places, a star for the featured one, and bilingual labels.
+    """White circles for the places (squares for provinces), a star for the featured one (a
+    black square for a featured province), and bilingual labels.
 
     The featured place is marked by shape and size, never by a controller's colour: on these
     maps colour would say who held it.
     """
     points = xy(places)
     is_featured = (places["id"] == featured).to_numpy()
-    others = points[~is_featured]
-    ax.scatter(
-        others[:, 0],
-        others[:, 1],
-        s=size,
-        c=style.OTHER_PLACE,
-        edgecolors=style.INK,
-        linewidths=0.6,
-        zorder=4,
-    )
+    shapes = np.array([marker_shape(kind) for kind in places["kind"]])
+    for shape in ("o", "s"):
+        others = points[~is_featured & (shapes == shape)]
+        ax.scatter(
+            others[:, 0],
+            others[:, 1],
+            s=size,
+            marker=shape,
+            c=style.OTHER_PLACE,
+            edgecolors=style.INK,
+            linewidths=0.6,
+            zorder=4,
+        )
     star = points[is_featured]
-    ax.scatter(star[:, 0], star[:, 1], **style.FEATURED_MARKER, zorder=4.1)
+    featured_marker = dict(style.FEATURED_MARKER)
+    if (shapes[is_featured] == "s").any():  # a province: a black square, not a town's star
+        featured_marker.update(marker="s", s=featured_marker["s"] * 0.6)
+    ax.scatter(star[:, 0], star[:, 1], **featured_marker, zorder=4.1)
     texts = [style.bilingual(r.name_en, r.name_ar) for r in places.itertuples()]
     weights = ["bold" if r.id == featured else "normal" for r in places.itertuples()]
     place_labels(ax, points, texts, weights)
@@ -250,17 +257,22 @@ def legend_clear_of(ax: plt.Axes, handles: list, points: np.ndarray) -> None:
 
 
 def place_legend(
-    ax: plt.Axes, name: str, others: str, lines: list[Line2D], points: np.ndarray
+    ax: plt.Axes,
+    name: str,
+    others: str,
+    lines: list[Line2D],
+    points: np.ndarray,
+    shape: str = "o",
 ) -> None:
-    """Legend of a one-place map: the place, the other marked places, then line layers; in a
-    corner clear of the marked ``points``."""
+    """Legend of a one-place map: the place (``shape`` "s" for a province), the other marked
+    places, then line layers; in a corner clear of the marked ``points``."""
     marker = {"marker": "o", "linestyle": "", "markeredgecolor": style.INK}
     featured = style.FEATURED_MARKER
     handles = [
         Line2D(
             [],
             [],
-            marker=featured["marker"],
+            marker=featured["marker"] if shape == "o" else "s",
             linestyle="",
             markerfacecolor=featured["c"],
             markeredgecolor=featured["edgecolors"],
@@ -320,7 +332,9 @@ def locator_map(place: str, data: Dataset | None = None) -> Figure:
         )
     scale_bar(ax, extent)
     north_arrow(ax)
-    place_legend(ax, row["name_en"], "National capital", lines, xy(shown))
+    place_legend(
+        ax, row["name_en"], "National capital", lines, xy(shown), marker_shape(row["kind"])
+    )
     attribution(fig)
     mark_places(ax, shown.reset_index(drop=True), place, size=22)
     return fig
@@ -366,15 +380,18 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
             Line2D([], [], color=style.BORDER, linestyle=(0, (4, 2)), label="International border"),
         ],
         xy(shown),
+        marker_shape(row["kind"]),
     )
     attribution(fig)
     mark_places(ax, shown, place, size=26)  # names last: they take the spots left free
     return fig
 
 
-def control_handles(controllers: list[str], divided: bool = False) -> list[Patch]:
-    """Legend entries: one patch per controller shown, the partly-held hatch, and (when a
-    place is divided) how a divided marker reads."""
+def control_handles(
+    controllers: list[str], divided: bool = False, province: bool = False
+) -> list[Patch]:
+    """Legend entries: one patch per controller shown, the partly-held hatch, how a divided
+    marker reads (when a place is divided), the marker sizes and the province's square."""
     hatch = Patch(
         facecolor="#FFFFFF",
         edgecolor=style.INK,
@@ -407,8 +424,24 @@ def control_handles(controllers: list[str], divided: bool = False) -> list[Patch
         markersize=7,
         label=style.DIVIDED_MARKER_LEGEND,
     )
+    square = Line2D(
+        [],
+        [],
+        marker="s",
+        linestyle="",
+        markerfacecolor="#FFFFFF",
+        markeredgecolor=style.INK,
+        markersize=6.5,
+        label="province (one symbol for all of it)",
+    )
     patches = [style.controller_patch(c) for c in controllers] + [hatch]
-    return patches + ([split] if divided else []) + sizes
+    return patches + ([split] if divided else []) + sizes + ([square] if province else [])
+
+
+def shows_province(places: list[str], data: Dataset) -> bool:
+    """Whether any of these places is a province."""
+    kinds = data.places.set_index("id")["kind"]
+    return any(kinds[p] == "province" for p in places)
 
 
 def is_divided(states: pd.DataFrame) -> bool:
@@ -416,10 +449,13 @@ def is_divided(states: pd.DataFrame) -> bool:
     return any(len(sides) for sides in states["rest_held_by"])
 
 
-def controller_legend(ax: plt.Axes, states: pd.DataFrame, loc: str = "lower right") -> None:
+def controller_legend(
+    ax: plt.Axes, states: pd.DataFrame, data: Dataset, loc: str = "lower right"
+) -> None:
     """Legend of the controller colours these states show, the partly-held hatch and, if a
-    place is divided, how its marker reads."""
-    handles = control_handles(shown_controllers(states), is_divided(states))
+    place is divided or a province, how its marker reads."""
+    province = shows_province(list(states["place"]), data)
+    handles = control_handles(shown_controllers(states), is_divided(states), province)
     ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
 
 
@@ -449,7 +485,10 @@ def draw_control(
     places = data.places.set_index("id").loc[mapped].reset_index()
     states = history.states_on([date], mapped, data)
     points = xy(places)
-    for (x, y), state, place in zip(points, states.itertuples(), mapped, strict=True):
+    shapes = [marker_shape(kind) for kind in places["kind"]]
+    for (x, y), state, place, shape in zip(
+        points, states.itertuples(), mapped, shapes, strict=True
+    ):
         named = place in subjects
         area = size if named else size * TOWN_MARKER_SCALE
         zorder = 4.1 if named else 4
@@ -458,7 +497,7 @@ def draw_control(
             [x],
             [y],
             s=area,
-            marker=sector(90, 270) if split else "o",
+            marker=holder_half(shape) if split else shape,
             c=[style.controller_colour(state.controller)],
             edgecolors=style.INK,
             linewidths=0.6 if named else 0.4,
@@ -468,7 +507,7 @@ def draw_control(
         marker.set_gid(f"place-{place}")
         if split:
             rest = list(state.rest_held_by)
-            draw_rest(ax, place, (x, y), rest, area, zorder, 0.6 if named else 0.4)
+            draw_rest(ax, place, shape, (x, y), rest, area, zorder, 0.6 if named else 0.4)
     named_rows = places[places["id"].isin(subjects)]
     if labels:
         texts = [style.bilingual(r.name_en, r.name_ar) for r in named_rows.itertuples()]
@@ -496,9 +535,35 @@ def sector(start_deg: float, end_deg: float) -> Path:
     return Path(vertices, codes)
 
 
+def box(x0: float, x1: float, y0: float, y1: float) -> Path:
+    """A marker path: part of the square [-1, 1]² (touching its edge, so it is scaled as the
+    whole square would be)."""
+    return Path([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], closed=True)
+
+
+def marker_shape(kind: str) -> str:
+    """The marker of a place on a control map: a square for a province (one symbol for the
+    whole province, not a town), a circle for any other place."""
+    return "s" if kind == "province" else "o"
+
+
+def holder_half(shape: str) -> Path:
+    """The left half of a divided place's marker: the holder's."""
+    return box(-1, 0, -1, 1) if shape == "s" else sector(90, 270)
+
+
+def rest_part(shape: str, i: int, parts: int) -> Path:
+    """Part ``i`` (from the top) of the right half of a divided marker, shared ``parts`` ways."""
+    if shape == "s":
+        return box(0, 1, 1 - 2 * (i + 1) / parts, 1 - 2 * i / parts)
+    step = 180 / parts
+    return sector(90 - step * (i + 1), 90 - step * i)
+
+
 def draw_rest(
     ax: plt.Axes,
     place: str,
+    shape: str,
     at: tuple[float, float],
     sides: list[str],
     area: float,
@@ -508,13 +573,12 @@ def draw_rest(
     """The right half of a divided place's marker (the holder's half is drawn by
     :func:`draw_control`), shared by those who held the rest, top to bottom (gids
     ``rest-<place>-<n>``); each part outlined, so the marker reads as split."""
-    step = 180 / len(sides)
     for i, side in enumerate(sides):
         part = ax.scatter(
             [at[0]],
             [at[1]],
             s=area,
-            marker=sector(90 - step * (i + 1), 90 - step * i),
+            marker=rest_part(shape, i, len(sides)),
             c=[style.controller_colour(side)],
             edgecolors=style.INK,
             linewidths=linewidth,
@@ -537,7 +601,7 @@ def overview_map(date: str = ARTICLE_DATE, data: Dataset | None = None) -> Figur
     )
     scale_bar(ax, extent)
     north_arrow(ax)
-    controller_legend(ax, history.states_on([when], history.mapped_places(data), data))
+    controller_legend(ax, history.states_on([when], history.mapped_places(data), data), data)
     attribution(fig)
     draw_control(ax, when, data)  # names last: they take the spots left free
     return fig
@@ -565,7 +629,8 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=style.SMALL_PT + 0.5, loc="left")
     states = pd.concat(shown, ignore_index=True)
-    handles = control_handles(shown_controllers(states), is_divided(states))
+    province = shows_province(list(states["place"]), data)
+    handles = control_handles(shown_controllers(states), is_divided(states), province)
     fig.legend(
         handles=handles,
         loc="lower center",

@@ -12,10 +12,13 @@ from typing import Any
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.transforms as transforms
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
 
 from cityatlas import history, style
 from cityatlas.data import Dataset, dataset
@@ -26,13 +29,21 @@ ARTICLE = pd.Timestamp(ARTICLE_DATE)
 ARTICLE_TEXT = history.date_text(ARTICLE_DATE, short=True)  # "2 Mar 2015"
 LABEL_BASE = 0.75  # data units: the lowest level of event numbers, above the control band
 LEVEL_STEP = 0.48  # data units between levels of event numbers
+LEADER_FOOT = 0.34  # where a leader line leaves the event marks (data units)
 MAX_LEVELS = 5
 AXIS_START, AXIS_END = pd.Timestamp(STUDY_START), pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
 
 
 def mark_article(ax: plt.Axes, label: bool = True) -> None:
     """A vertical line at the source article's date."""
-    ax.axvline(ARTICLE, color=style.ARTICLE_LINE, linewidth=0.9, linestyle=(0, (2, 1.5)), zorder=5)
+    ax.axvline(
+        ARTICLE,
+        color=style.ARTICLE_LINE,
+        linewidth=0.9,
+        linestyle=(0, (2, 1.5)),
+        zorder=5,
+        gid="article-line",
+    )
     if label:
         ax.text(
             ARTICLE,
@@ -200,37 +211,81 @@ def controllers_in(places: list[str], data: Dataset) -> list[str]:
     return style.in_palette_order([*shown["controller"], *sides])
 
 
+def vertical_box(ax: plt.Axes, when: pd.Timestamp, low: float, high: float) -> Bbox:
+    """The display box of a vertical line at ``when`` from ``low`` to ``high`` (data units),
+    one pixel either side."""
+    (x, y0), (_, y1) = ax.transData.transform(
+        [(mdates.date2num(when), low), (mdates.date2num(when), high)]
+    )
+    return Bbox.from_extents(x - 1, y0, x + 1, y1)
+
+
+#: Where an event's number may go, tried in turn on each level: above its mark, then a box's
+#: width to the right or left of it (with a slanting leader).
+LABEL_SHIFTS = (0, 1, -1, 2, -2)
+
+
 def place_event_label(
-    ax: plt.Axes, renderer, when: pd.Timestamp, label: str, levels: list[list], obstacles: list
+    ax: plt.Axes,
+    renderer,
+    when: pd.Timestamp,
+    label: str,
+    levels: list[list],
+    obstacles: list,
 ) -> None:
-    """Put an event's number on the lowest level where it overlaps no other label or obstacle."""
-    for level in range(len(levels) + 1):
+    """Put an event's number where neither it nor its leader line meets another label or an
+    obstacle (the factbox's note and date line, other leaders): on the lowest level, above
+    its mark or shifted sideways (the legibility check reports it if no place is free)."""
+    foot = ax.transData.transform((mdates.date2num(when), LEADER_FOOT))
+    last = max(len(levels), MAX_LEVELS - 1)
+    for level in range(last + 1):
         y = LABEL_BASE + LEVEL_STEP * level
-        text = ax.text(
-            when,
-            y,
-            label,
-            fontsize=style.SMALL_PT,
-            ha="center",
-            va="bottom",
-            zorder=6,  # above the article's dashed line
-            gid="event-label",
-            bbox={
-                "boxstyle": "round,pad=0.15",
-                "facecolor": "white",
-                "edgecolor": style.MUTED,
-                "linewidth": 0.4,
-            },
-        )
-        box = text.get_window_extent(renderer).expanded(1.15, 1.1)
-        placed = [b for boxes in levels for b in boxes]
-        if level == len(levels) or not any(box.overlaps(b) for b in placed + obstacles):
-            if level == len(levels):
-                levels.append([])
-            levels[level].append(box)
-            ax.plot([when, when], [0.34, y], color=style.MUTED, linewidth=0.5, zorder=3)
-            return
-        text.remove()
+        for shift in LABEL_SHIFTS:
+            text = ax.text(
+                when,
+                y,
+                label,
+                fontsize=style.SMALL_PT,
+                ha="center",
+                va="bottom",
+                zorder=6,  # above the article's dashed line
+                gid="event-label",
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": style.MUTED,
+                    "linewidth": 0.4,
+                },
+            )
+            box = text.get_window_extent(renderer).expanded(1.15, 1.1)
+            if shift:
+                dx = shift * box.width * 1.1
+                box = Bbox.from_extents(box.x0 + dx, box.y0, box.x1 + dx, box.y1)
+                x_data = ax.transData.inverted().transform((foot[0] + dx, foot[1]))[0]
+                text.set_x(x_data)
+            else:
+                x_data = mdates.date2num(when)
+            top = ax.transData.transform((x_data, y))
+            leader = MplPath([foot, top])
+            placed = [b for boxes in levels for b in boxes]
+            clear = not any(box.overlaps(b) for b in placed + obstacles) and not any(
+                leader.intersects_bbox(b, filled=False) for b in placed
+            )
+            if clear or (level == last and shift == LABEL_SHIFTS[-1]):
+                while len(levels) <= level:
+                    levels.append([])
+                levels[level].append(box)
+                obstacles.append(Bbox([np.minimum(foot, top) - 1, np.maximum(foot, top) + 1]))
+                ax.plot(
+                    [mdates.num2date(mdates.date2num(when)), mdates.num2date(x_data)],
+                    [LEADER_FOOT, y],
+                    color=style.MUTED,
+                    linewidth=0.5,
+                    zorder=3,
+                    gid="leader",
+                )
+                return
+            text.remove()
 
 
 def legend_and_source(
@@ -350,7 +405,10 @@ def city_timeline(place: str, data: Dataset | None = None) -> Figure:
         zorder=4,
         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
     )
-    obstacles = [note.get_window_extent(renderer).expanded(1.05, 1.1)]
+    obstacles = [
+        note.get_window_extent(renderer).expanded(1.05, 1.1),
+        vertical_box(ax, ARTICLE, -0.4, top),
+    ]
     levels: list[list] = []
     for event in events.itertuples():
         ax.plot(

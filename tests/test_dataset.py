@@ -264,3 +264,14 @@ def test_citation_file_is_valid() -> None:
     schema = json.loads((here / "schemas" / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
     citation = yaml.safe_load((here.parent / "CITATION.cff").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(citation)
+
+
+def test_the_benchmarks_generated_events_are_valid(root: Path, tmp_path: Path) -> None:
+    """`make bench` times the pipeline on generated events: they must pass validation, or the
+    benchmark fails after its builds (as it did once when the events gained a column)."""
+    from cityatlas import bench
+    from cityatlas.data import run_pipeline
+
+    raw = bench.synthetic_raw(root, 200)
+    clean = run_pipeline(raw, tmp_path / "clean")
+    assert len(clean["events"]) == 200

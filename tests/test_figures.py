@@ -416,3 +416,48 @@ def test_the_collision_check_finds_a_collision() -> None:
     assert [str(c) for c in legibility.collisions(fig)] == ["'Tigris' overlaps 'Tikrit'"]
     assert legibility.small_texts(fig) == ["'tiny' at 5 pt"]
     plt.close(fig)
+
+
+def test_the_collision_check_finds_a_leader_or_date_line_across_a_text() -> None:
+    from cityatlas import legibility
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.text(0.2, 0.5, "5 Sep 2017", fontsize=8)  # the leader below runs through it
+    ax.plot([0.3, 0.3], [0.0, 0.9], gid="leader")
+    ax.text(0.7, 0.2, "12", fontsize=8, ha="center", va="bottom")  # its leader ends below it
+    ax.plot([0.7, 0.7], [0.0, 0.2], gid="leader")
+    ax.axvline(0.9, gid="article-line")
+    ax.text(0.85, 0.8, "2015", fontsize=8)  # the date line crosses it
+    ax.plot([0.0, 1.0], [0.5, 0.5])  # any other line may cross text
+    assert sorted(str(c) for c in legibility.collisions(fig)) == [
+        "'article-line line' overlaps '2015'",
+        "'leader line' overlaps '5 Sep 2017'",
+    ]
+    plt.close(fig)
+
+
+def test_a_province_is_drawn_as_a_square_not_as_a_town_dot(data) -> None:
+    """Diyala is a province: one square symbol for all of it on the control maps (split when
+    divided) and on its own maps, and the legends say what the square means."""
+    fig = maps.overview_map("2014-09-01", data)
+    ax = fig.axes[0]
+    (marker,) = [c for c in ax.collections if c.get_gid() == "place-diyala"]
+    vertices = marker.get_paths()[0].vertices
+    assert {round(x, 3) for x in vertices[:, 0]} == {-0.5, 0.0}, "the left half of a square"
+    (town,) = [c for c in ax.collections if c.get_gid() == "place-mosul"]
+    assert len(town.get_paths()[0].vertices) > 8, "a town stays a circle"
+    assert "province (one symbol for all of it)" in legend_labels(fig)
+    plt.close(fig)
+    fig = maps.city_map("diyala", data)
+    ink = matplotlib.colors.to_hex(style.INK)
+    (featured,) = [
+        c
+        for c in fig.axes[0].collections
+        if isinstance(c, matplotlib.collections.PathCollection)
+        and len(c.get_facecolors())
+        and matplotlib.colors.to_hex(c.get_facecolors()[0]) == ink
+    ]
+    assert len(featured.get_paths()[0].vertices) <= 6, "a black square, not a star"
+    plt.close(fig)
