@@ -68,19 +68,19 @@ def command_figures(args: argparse.Namespace) -> int:
     The figures themselves are drawn by the chapters' cells (``make chapters``).
     """
     from cityatlas import figure_cache, fingerprint
-    from cityatlas.data import load
 
-    data = load()
     inputs = fingerprint.files_hash(fingerprint.figure_index_inputs())
-    inputs += figure_cache.drawn_data(data) + data.version
+    inputs += figure_cache.drawn_files() + fingerprint.files_hash(
+        [paths.DATA_CLEAN / "datapackage.json"]
+    )
     index = paths.FIGURE_INDEX
     if fingerprint.is_current("figures", inputs + fingerprint.files_hash([index])):
         print(f"{shorter(index)} is up to date")
         return 0
     from cityatlas.figures import remove_stale, write_index
 
-    path = write_index(data)
-    removed = remove_stale(data)
+    path = write_index()
+    removed = remove_stale()
     fingerprint.record("figures", inputs + fingerprint.files_hash([index]))
     print(
         f"wrote {shorter(path)}"

@@ -121,7 +121,7 @@ def interactive_svg(text: str, data: Dataset) -> str:
     root.set("role", "group")
     root.set("aria-label", "Map of Iraq and Syria with one marker per town")
     defs = ET.SubElement(root, f"{{{SVG}}}defs")
-    for element in [*status_patterns(), *division_patterns(data)]:
+    for element in [*status_patterns(), *division_patterns(atlas_data(data))]:
         defs.append(element)
     for element in root.iter():
         if "d" in element.attrib:
@@ -155,16 +155,15 @@ def status_patterns() -> list[ET.Element]:
     return patterns
 
 
-def divisions(data: Dataset) -> list[tuple[str, tuple[str, ...]]]:
-    """Every (holder, who held the rest) of a divided place in the data, in a stable order."""
-    seen = set()
-    for place in history.mapped_places(data):
-        first = history.initial_state(place, data)
-        states = [(first.controller, first.rest_held_by)]
-        states += [
-            (p.controller, p.rest_held_by) for p in history.periods_of(place, data).itertuples()
-        ]
-        seen |= {(str(c), tuple(rest)) for c, rest in states if len(rest)}
+def divisions(payload: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """Every (holder, who held the rest) of a divided place in the atlas's data
+    (:func:`atlas_data`), in a stable order."""
+    seen = {
+        (str(change[1]), tuple(change[4]))
+        for place in payload["places"].values()
+        for change in place["changes"]
+        if change[4]
+    }
     return sorted(seen)
 
 
@@ -173,11 +172,11 @@ def division_class(rest: tuple[str, ...] | list[str]) -> str:
     return "r-" + "-".join(rest)
 
 
-def division_patterns(data: Dataset) -> list[ET.Element]:
+def division_patterns(payload: dict[str, Any]) -> list[ET.Element]:
     """One SVG pattern per division in the data, as the static maps draw a divided marker: the
     holder's colour on the left half, those who held the rest sharing the right half."""
     patterns = []
-    for controller, rest in divisions(data):
+    for controller, rest in divisions(payload):
         pattern = ET.Element(
             f"{{{SVG}}}pattern",
             id=f"atlas-divided-{controller}-{'-'.join(rest)}",
@@ -203,10 +202,10 @@ def division_patterns(data: Dataset) -> list[ET.Element]:
     return patterns
 
 
-def division_css(data: Dataset) -> list[str]:
+def division_css(payload: dict[str, Any]) -> list[str]:
     """The rules that paint a divided place's marker and table swatch."""
     rules = []
-    for controller, rest in divisions(data):
+    for controller, rest in divisions(payload):
         look = f".c-{controller}.s-partly_held.{division_class(rest)}"
         rules.append(
             f".cityatlas-atlas {look}{{fill:url(#atlas-divided-{controller}-{'-'.join(rest)})}}"
@@ -283,7 +282,7 @@ def atlas_data(data: Dataset) -> dict[str, Any]:
     }
 
 
-def page_css(data: Dataset) -> str:
+def page_css(payload: dict[str, Any]) -> str:
     """The atlas's style: one rule per controller colour, per status pattern and per division."""
     rules = []
     for controller, colour in style.CONTROLLER_COLOURS.items():
@@ -294,7 +293,7 @@ def page_css(data: Dataset) -> str:
                 f".cityatlas-atlas .c-{controller}.s-{status}"
                 f"{{fill:url(#atlas-{status}-{controller})}}"
             )
-    return "\n".join(rules + division_css(data))
+    return "\n".join(rules + division_css(payload))
 
 
 def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasPage:
@@ -322,7 +321,7 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
         .get_template("atlas.html")
         .render(
             svg=map_svg(data),
-            css=page_css(data),
+            css=page_css(payload),
             script=(TEMPLATES / "atlas.js").read_text(encoding="utf-8"),
             data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace(
                 "</", "<\\/"

@@ -42,7 +42,16 @@ CHROMIUM_FLAGS = (
 
 
 #: Package modules a chapter's kernel never imports: changing them re-executes nothing.
-NOT_IN_KERNEL = ("__main__", "bench", "build", "fingerprint", "landing", "printed", "sphinxext")
+NOT_IN_KERNEL = (
+    "__main__",
+    "bench",
+    "build",
+    "fingerprint",
+    "jupyterbook",
+    "landing",
+    "printed",
+    "sphinxext",
+)
 
 
 def code_files(root: Path) -> list[Path]:
@@ -219,7 +228,9 @@ def jupyter_book(root: Path, builder: str, every_page: bool = False) -> None:
     ``every_page`` rewrites every page, not only the changed ones (``--all``).
     """
     command = [
-        str(Path(sys.executable).parent / "jupyter-book"),
+        sys.executable,
+        "-m",
+        "cityatlas.jupyterbook",
         "build",
         str(root),
         "--builder",

@@ -16,6 +16,7 @@ gives) and draws nothing.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -24,9 +25,12 @@ from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cityatlas import fingerprint, paths
-from cityatlas.data import Dataset
+
+if TYPE_CHECKING:  # the data module imports pandas; the build's quick checks do without it
+    from cityatlas.data import Dataset
 
 FOLDER_IN_REPOSITORY = Path("_build", ".cache", "figures")
 FOLDER = paths.ROOT / FOLDER_IN_REPOSITORY
@@ -50,6 +54,18 @@ def drawn_data(data: Dataset, tables: tuple[str, ...] = DRAWN_TABLES) -> str:
         frame = getattr(data, table)
         kept = frame.drop(columns=[c for c in UNDRAWN.get(table, ()) if c in frame.columns])
         parts.append(kept.to_csv(index=False, lineterminator="\n"))
+    return fingerprint.combine(*parts)
+
+
+def drawn_files(clean_dir: Path = paths.DATA_CLEAN) -> str:
+    """A hash of what figures can draw, read straight from the clean CSV files (the words of
+    the story left out), for build steps that do not load the dataset."""
+    parts = []
+    for table in DRAWN_TABLES:
+        with open(clean_dir / f"{table}.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        keep = [i for i, name in enumerate(rows[0]) if name not in UNDRAWN.get(table, ())]
+        parts.append(json.dumps([[row[i] for i in keep] for row in rows]))
     return fingerprint.combine(*parts)
 
 
@@ -118,7 +134,7 @@ def store(
     """Remember a figure just drawn: its key, its files' hashes and the image the cell shows."""
     if not enabled():
         return
-    from cityatlas.figures import write_atomically
+    from cityatlas.figure_files import write_atomically
 
     FOLDER.mkdir(parents=True, exist_ok=True)
     image = image_path(fig_id, figure_key)
@@ -145,7 +161,7 @@ def remembered(name: str, data: Dataset, make: Callable[[], bytes]) -> bytes:
         return kept.read_bytes()
     made = make()
     if enabled():
-        from cityatlas.figures import write_atomically
+        from cityatlas.figure_files import write_atomically
 
         FOLDER.mkdir(parents=True, exist_ok=True)
         for old in FOLDER.glob(f"{name}-*.bin"):

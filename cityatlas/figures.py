@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import base64
 import csv
-import fcntl
 import io
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,11 +28,15 @@ from matplotlib.figure import Figure
 
 from cityatlas import cite, figure_cache, history, maps, paths, style, timelines
 from cityatlas.data import Dataset, dataset
-from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION
+from cityatlas.figure_files import (
+    FORMATS,
+    INDEX,
+    csv_bytes,
+    index_lock,
+    write_atomically,
+)
+from cityatlas.schema import ARTICLE_DATE, DATASET_VERSION, LIST_SEPARATOR
 
-FORMATS = ("png", "svg", "pdf")
-INDEX = paths.FIGURE_INDEX.name
-INDEX_COLUMNS = ("id", "title", "caption", "alt", "sources", "png", "svg", "pdf", "citation")
 SNAPSHOT_DATES = (
     "2014-01-15",
     "2014-07-01",
@@ -324,17 +324,6 @@ def render(
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file through a temporary file in the same folder, then rename; unchanged files are left alone."""
-    if path.exists() and path.read_bytes() == content:
-        return
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def save_figure(fig: Figure, s: FigureSpec, out_dir: Path = paths.FIGURES) -> list[Path]:
     """Write ``<id>.png``, ``.svg`` and ``.pdf`` of a figure, with its metadata; returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -344,29 +333,6 @@ def save_figure(fig: Figure, s: FigureSpec, out_dir: Path = paths.FIGURES) -> li
         write_atomically(path, render(fig, fmt, metadata=s.file_metadata(fmt)))
         written.append(path)
     return written
-
-
-def data_key(table: str) -> str | None:
-    """The column of a clean table that holds a place id (None: the table is not by place)."""
-    if table == "estimates":
-        return None
-    return "id" if table == "places" else "place"
-
-
-def figure_data(s: FigureSpec, clean_dir: Path = paths.DATA_CLEAN) -> dict[str, str]:
-    """The rows a figure draws, as CSV text by table, with the columns of ``data/clean``."""
-    out = {}
-    for table in s.tables:
-        with open(clean_dir / f"{table}.csv", encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader)
-            column = data_key(table)
-            key = header.index(column) if column else None
-            rows = [row for row in reader if key is None or row[key] in s.shows]
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
-        out[table] = buffer.getvalue()
-    return out
 
 
 def index_row(s: FigureSpec) -> list[str]:
@@ -380,23 +346,9 @@ def index_row(s: FigureSpec) -> list[str]:
         s.sources,
         *(f"{s.id}.{fmt}" for fmt in FORMATS),
         s.citation(),
+        LIST_SEPARATOR.join(s.tables),
+        LIST_SEPARATOR.join(s.shows),
     ]
-
-
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """Rows as CSV bytes, header first, newline-terminated."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([list(INDEX_COLUMNS), *rows])
-    return buffer.getvalue().encode("utf-8")
-
-
-@contextmanager
-def index_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the index while chapters run in parallel."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".index.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def write_index(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> Path:
@@ -421,12 +373,6 @@ def update_index_row(s: FigureSpec, out_dir: Path = paths.FIGURES) -> None:
             [r[0] for r in rows] if s.id in {r[0] for r in rows} else [*(r[0] for r in rows), s.id]
         )
         write_atomically(path, csv_bytes([by_id[i] for i in order]))
-
-
-def read_index(out_dir: Path = paths.FIGURES) -> dict[str, dict[str, str]]:
-    """The rows of figures/index.csv, by figure id."""
-    with open(out_dir / INDEX, encoding="utf-8", newline="") as handle:
-        return {row["id"]: row for row in csv.DictReader(handle)}
 
 
 def remove_stale(data: Dataset | None = None, out_dir: Path = paths.FIGURES) -> list[Path]:

@@ -36,8 +36,9 @@ class State:
 def check_place(place: str, data: Dataset, with_events: bool = False) -> pd.Series:
     """The row of a place; ValueError naming the allowed ids if it is unknown."""
     places = data.places.set_index("id")
-    allowed = sorted(set(data.events["place"])) if with_events else sorted(places.index)
-    if place not in allowed:
+    known = data.events["place"] if with_events else places.index.to_series()
+    if not (known == place).any():
+        allowed = sorted(set(known))
         raise ValueError(f"place={place!r} is not in the dataset; allowed: {', '.join(allowed)}")
     return places.loc[place]
 

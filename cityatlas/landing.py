@@ -3,13 +3,13 @@
 ``cityatlas.sphinxext`` calls :func:`write_figure_files` and :func:`page_parts` for every row of
 ``figures/index.csv`` when Sphinx builds the HTML book, and Sphinx writes each page as
 ``figures/<id>.html`` in the book's theme. Everything on a page comes from the figure's row of
-the index, the book's record (``cityatlas.cite``) and the figure's spec (the rows it draws);
+the index (which names the tables and places whose rows it draws), the book's record
+(``cityatlas.cite``);
 the words and markup are Jinja2 templates in ``templates/``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from collections.abc import Callable
@@ -20,9 +20,8 @@ from typing import Any
 
 import jinja2
 
-from cityatlas import cite, figures, fingerprint
+from cityatlas import cite, figure_files, fingerprint
 from cityatlas.cite import LICENCE, LICENCE_URL, Book
-from cityatlas.data import load
 
 TEMPLATES = Path(__file__).with_name("templates")
 THUMBNAIL_WIDTH = 480
@@ -218,7 +217,7 @@ def environment() -> jinja2.Environment:
 
 def write_text(path: Path, text: str) -> None:
     """Write a UTF-8 file, leaving it alone when unchanged."""
-    figures.write_atomically(path, text.encode("utf-8"))
+    figure_files.write_atomically(path, text.encode("utf-8"))
 
 
 def copy_file(source: Path, target: Path) -> None:
@@ -241,23 +240,20 @@ def write_thumbnail(png: Path, target: Path) -> None:
 
 def index_rows(figures_dir: Path) -> list[dict[str, str]]:
     """The rows of figures/index.csv, in book order."""
-    with open(figures_dir / figures.INDEX, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return list(figure_files.read_index(figures_dir).values())
 
 
-def write_figure_files(
-    row: dict[str, str], spec: figures.FigureSpec, b: Book, root: Path, out: Path
-) -> list[Download]:
+def write_figure_files(row: dict[str, str], b: Book, root: Path, out: Path) -> list[Download]:
     """Write a figure's downloads into ``out`` (the figures folder of the built site)."""
     fig_id = row["id"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "thumbs").mkdir(exist_ok=True)
     downloads = []
-    for fmt in figures.FORMATS:
+    for fmt in figure_files.FORMATS:
         copy_file(root / "figures" / row[fmt], out / f"{fig_id}.{fmt}")
         downloads.append(Download(f"{fmt.upper()}", f"{fig_id}.{fmt}", "figure"))
     write_thumbnail(root / "figures" / row["png"], out / "thumbs" / f"{fig_id}.png")
-    for table, text in figures.figure_data(spec, root / "data" / "clean").items():
+    for table, text in figure_files.row_data(row, root / "data" / "clean").items():
         write_text(out / f"{fig_id}.{table}.csv", text)
         downloads.append(Download(f"CSV: {TABLE_NAMES[table]}", f"{fig_id}.{table}.csv", "data"))
     item = csl_item(row, b)
@@ -337,16 +333,13 @@ def build_pages(
     and whose file exists is not made again (its citations are not formatted again either).
     """
     b = cite.book(root)
-    specs = {s.id: s for s in figures.figure_specs(load(root / "data" / "clean"))}
     rows = index_rows(root / "figures")
     remove_stale(out, {row["id"] for row in rows})
     built = built or {}
     pages, digests = [], {}
     for row in rows:
         fig_id = row["id"]
-        if fig_id not in specs:
-            raise ValueError(f"figures/index.csv: {fig_id!r} is not a figure of the book")
-        downloads = write_figure_files(row, specs[fig_id], b, root, out)
+        downloads = write_figure_files(row, b, root, out)
         chapter = chapter_of(fig_id)
         digests[fig_id] = page_digest(row, b, downloads, chapter, layout)
         if built.get(fig_id) == digests[fig_id] and (out / f"{fig_id}.html").exists():

@@ -11,7 +11,6 @@ lays it out once; the whole book and one PDF per chapter are written from that o
 from __future__ import annotations
 
 import copy
-import csv
 import html
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup, Tag
+
+from cityatlas.figure_files import read_index
 
 STYLESHEET = Path(__file__).parent / "templates" / "print.css"
 #: What the print edition drops: permalinks, hidden cells, scripts, and the interactive atlas
@@ -63,8 +64,7 @@ def config(root: Path) -> dict:
 
 def figure_titles(root: Path) -> dict[str, str]:
     """Each figure's title from ``figures/index.csv`` (the list of figures prints them)."""
-    with open(root / "figures" / "index.csv", encoding="utf-8", newline="") as handle:
-        return {row["id"]: row["title"] for row in csv.DictReader(handle)}
+    return {fig_id: row["title"] for fig_id, row in read_index(root / "figures").items()}
 
 
 def keywords(root: Path) -> list[str]:

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -34,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import relative_uri
 
-from cityatlas import cite, paths
+from cityatlas import cite, figure_files, paths
 from cityatlas.schema import ARABIC_RUN
 
 THEBE_CONFIG_BLOCK = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>', re.S)
@@ -118,19 +117,15 @@ def chapter_docs(app) -> set[str]:
     return found
 
 
-FIGURE_FORMATS = ("png", "svg", "pdf")
-
-
 def figure_index() -> dict[str, dict[str, str]]:
     """The rows of figures/index.csv, by figure id."""
-    with open(paths.FIGURE_INDEX, encoding="utf-8", newline="") as handle:
-        return {row["id"]: row for row in csv.DictReader(handle)}
+    return figure_files.read_index(paths.FIGURES)
 
 
 def figure_caption(row: dict[str, str]) -> str:
     """A figure's caption in MyST: the caption, its citation and links to its files."""
     links = " · ".join(
-        f"{{download}}`{fmt.upper()} <../figures/{row[fmt]}>`" for fmt in FIGURE_FORMATS
+        f"{{download}}`{fmt.upper()} <../figures/{row[fmt]}>`" for fmt in figure_files.FORMATS
     )
     page = f"{{figure-page}}`Figure page <{row['id']}>`"
     return (

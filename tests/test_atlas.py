@@ -149,10 +149,23 @@ def test_the_script_and_the_data_agree_on_every_checked_date(server: str, browse
             shown = states_in_browser(page)
             expected = history.states_on([pd.Timestamp(when)], history.mapped_places(data), data)
             for state in expected.itertuples():
-                assert shown[state.place] == f"atlas-place c-{state.controller} s-{state.status}", (
-                    when,
-                    state.place,
-                )
+                look = f"atlas-place c-{state.controller} s-{state.status}"
+                if state.rest_held_by:
+                    look += " " + atlas.division_class(state.rest_held_by)
+                assert shown[state.place] == look, (when, state.place)
+        # a divided town is painted with its division's pattern: holder left, the rest right
+        page.eval_on_selector(
+            "input[type=range]",
+            "(s, v) => { s.value = v; s.dispatchEvent(new Event('input')); }",
+            atlas.day_number("2016-06-01"),
+        )
+        fills = page.eval_on_selector_all(
+            'svg [data-place="deir-ez-zor"] path',
+            "els => els.map(e => getComputedStyle(e).fill)",
+        )
+        assert any("atlas-divided-is-syrian_government" in f for f in fills), fills
+        status = page.inner_text('tr[data-place="deir-ez-zor"] .status')
+        assert status == "partly held; the rest held by Syrian government", status
     finally:
         visit.close()
 

@@ -166,9 +166,18 @@ def test_a_figure_reads_no_table_but_those_it_declares(fig_id: str, data) -> Non
 
 def test_the_words_of_the_story_are_not_in_the_figure_index(data) -> None:
     """So rewording a summary need not rewrite figures/index.csv (``python -m cityatlas
-    figures`` skips it): no title, caption, alt text or citation uses those words."""
+    figures`` skips it): no title, caption, alt text or citation uses those words, nor the
+    tables no figure draws."""
     rows = [figures.index_row(s) for s in figures.figure_specs(data)]
     assert [figures.index_row(s) for s in figures.figure_specs(reworded(data))] == rows
+    undrawn = {
+        t: getattr(data, t).iloc[0:0]
+        for t in ("sources", "claims", "measures")
+        if t not in figure_cache.DRAWN_TABLES
+    }
+    assert len(undrawn) == 3, "no figure draws sources, claims or measures"
+    unsourced = dataclasses.replace(data, **undrawn)
+    assert [figures.index_row(s) for s in figures.figure_specs(unsourced)] == rows
 
 
 def test_the_atlas_map_is_drawn_once_per_state_of_the_drawn_data(cache_folder: Path, data) -> None:
@@ -181,3 +190,22 @@ def test_the_atlas_map_is_drawn_once_per_state_of_the_drawn_data(cache_folder: P
     atlas.map_svg(moved(data))
     (again,) = cache_folder.glob("atlas-map-*.bin")
     assert again != kept, "a period moved: drawn again under a new key, the old one dropped"
+
+
+def test_the_figure_index_step_reads_what_figures_draw_from_the_files(tmp_path: Path) -> None:
+    """``python -m cityatlas figures`` hashes the clean files without loading the dataset:
+    a reworded summary leaves the hash alone, a moved date changes it."""
+    import shutil
+
+    from cityatlas import paths
+
+    clean = tmp_path / "clean"
+    shutil.copytree(paths.DATA_CLEAN, clean)
+    before = figure_cache.drawn_files(clean)
+    events = clean / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("the day after Mosul.", "the day after Mosul fell.", 1))
+    assert events.read_text(encoding="utf-8") != text
+    assert figure_cache.drawn_files(clean) == before
+    events.write_text(text.replace("2015-03-31", "2015-04-01"))
+    assert figure_cache.drawn_files(clean) != before

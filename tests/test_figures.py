@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cityatlas import figures, geo, history, maps, style, timelines
+from cityatlas import figure_files, figures, geo, history, maps, style, timelines
 
 
 def texts(fig) -> str:
@@ -189,7 +189,7 @@ def test_index_lists_every_figure_with_caption_alt_and_citation(root: Path, data
             assert f"fig-{place}-{kind}" in ids
     for row in rows:
         assert row["caption"] and row["alt"] and row["id"] in row["citation"]
-        for fmt in figures.FORMATS:
+        for fmt in figure_files.FORMATS:
             assert (root / "figures" / row[fmt]).exists()
 
 
@@ -202,7 +202,9 @@ def test_index_is_what_the_captions_file_gives_today(root: Path, tmp_path: Path,
 
 def test_figure_folder_holds_exactly_the_books_figures(root: Path, data) -> None:
     on_disk = sorted(p.name for p in (root / "figures").glob("fig-*"))
-    expected = sorted(f"{i}.{fmt}" for i in figures.figure_ids(data) for fmt in figures.FORMATS)
+    expected = sorted(
+        f"{i}.{fmt}" for i in figures.figure_ids(data) for fmt in figure_files.FORMATS
+    )
     assert on_disk == expected
 
 
@@ -222,7 +224,7 @@ def test_redrawn_figure_is_byte_identical_to_the_committed_one(
     fig = spec.draw(data)
     figures.save_figure(fig, spec, tmp_path)
     plt.close(fig)
-    for fmt in figures.FORMATS:
+    for fmt in figure_files.FORMATS:
         name = f"{spec.id}.{fmt}"
         assert (tmp_path / name).read_bytes() == (root / "figures" / name).read_bytes(), (
             f"{name} differs from what the code draws today: run `make chapters`"
@@ -258,9 +260,12 @@ def test_showing_a_figure_saves_its_files_and_index_row(tmp_path: Path, data) ->
     bundle, metadata = shown._repr_mimebundle_()
     assert bundle["image/png"] and metadata == {"cityatlas": {"figure": "fig-tikrit-city"}}
     assert sorted(p.name for p in tmp_path.glob("fig-*")) == [
-        f"fig-tikrit-city.{fmt}" for fmt in sorted(figures.FORMATS)
+        f"fig-tikrit-city.{fmt}" for fmt in sorted(figure_files.FORMATS)
     ]
-    assert figures.read_index(tmp_path)["fig-tikrit-city"]["title"] == "Tikrit and its surroundings"
+    assert (
+        figure_files.read_index(tmp_path)["fig-tikrit-city"]["title"]
+        == "Tikrit and its surroundings"
+    )
 
 
 def test_a_reader_may_draw_another_date_without_touching_the_books_files(

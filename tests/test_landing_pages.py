@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_browser import Visit
 
-from cityatlas import cite, figures, history, landing
+from cityatlas import cite, figure_files, figures, history, landing
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -145,23 +145,25 @@ def test_landing_page_citation_files_parse(row: dict[str, str]) -> None:
 
 def clean_rows(table: str, places: set[str]) -> list[dict[str, str]]:
     """The rows of a clean table about the given places, as data/clean holds them."""
-    key = figures.data_key(table)
+    key = figure_files.data_key(table)
     with open(ROOT / "data" / "clean" / f"{table}.csv", encoding="utf-8", newline="") as handle:
         return [r for r in csv.DictReader(handle) if r[key] in places]
 
 
+def spec_data(spec: figures.FigureSpec) -> dict[str, str]:
+    return figure_files.figure_data(spec.tables, spec.shows)
+
+
 def test_figure_data_is_the_rows_the_figure_draws(data) -> None:
     specs = {s.id: s for s in figures.figure_specs(data)}
-    mosul = figures.figure_data(specs["fig-mosul-timeline"])
+    mosul = spec_data(specs["fig-mosul-timeline"])
     assert set(mosul) == {"places", "events", "control_periods"}
     events = list(csv.DictReader(io.StringIO(mosul["events"])))
     assert events == clean_rows("events", {"mosul"}) and events
     assert {e["id"] for e in events} == set(data.events.loc[data.events["place"] == "mosul", "id"])
-    locator = list(
-        csv.DictReader(io.StringIO(figures.figure_data(specs["fig-kobani-locator"])["places"]))
-    )
+    locator = list(csv.DictReader(io.StringIO(spec_data(specs["fig-kobani-locator"])["places"])))
     assert [r["id"] for r in locator] == sorted(["baghdad", "damascus", "kobani"])
-    held = figures.figure_data(specs["fig-overview-held"])
+    held = spec_data(specs["fig-overview-held"])
     periods = list(csv.DictReader(io.StringIO(held["control_periods"])))
     towns = set(history.towns(data))
     assert {p["place"] for p in periods} == towns
@@ -173,8 +175,10 @@ def test_figure_data_is_the_rows_the_figure_draws(data) -> None:
 def test_landing_page_csv_holds_the_rows_the_figure_draws(row: dict[str, str], data) -> None:
     spec = figures.spec(row["id"], data)
     assert spec.tables
+    assert figure_files.split(row["tables"]) == list(spec.tables), "the index names its tables"
+    assert figure_files.split(row["shows"]) == list(spec.shows), "and the places it shows"
     for table in spec.tables:
-        by_place = figures.data_key(table) is not None
+        by_place = figure_files.data_key(table) is not None
         assert spec.shows or not by_place, f"{row['id']}: draws rows of {table} but names no place"
         path = PAGES / f"{row['id']}.{table}.csv"
         with open(path, encoding="utf-8", newline="") as handle:
@@ -189,7 +193,7 @@ def test_landing_page_csv_holds_the_rows_the_figure_draws(row: dict[str, str], d
                 assert rows == list(csv.DictReader(handle)) and rows, path.name
             continue
         assert rows == clean_rows(table, set(spec.shows)) and rows, path.name
-        assert {r[figures.data_key(table)] for r in rows} <= set(spec.shows)
+        assert {r[figure_files.data_key(table)] for r in rows} <= set(spec.shows)
 
 
 def test_citation_formats_escape_and_render() -> None:
@@ -210,7 +214,7 @@ def test_citation_formats_escape_and_render() -> None:
 
 def test_file_metadata_names_title_licence_source_and_address() -> None:
     book = cite.book(ROOT)
-    for fmt in figures.FORMATS:
+    for fmt in figure_files.FORMATS:
         meta = cite.file_metadata(fmt, "fig-x", "A title", "the sources", book)
         text = " ".join(v for v in meta.values() if v)
         for fact in ("A title", cite.LICENCE, "the sources", book.url):
