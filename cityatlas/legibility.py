@@ -2,7 +2,8 @@
 
 After a figure is drawn, :func:`collisions` asks matplotlib's renderer for the box of every
 visible text and legend and reports each pair that overlaps (a text inside its own legend is
-part of that legend), and every text that a leader line or the factbox's date line crosses. :func:`small_texts` reports every text smaller than the book's minimum
+part of that legend), and every text that a leader line or the factbox's date line crosses;
+:func:`cut_off` reports texts and legends that reach past the figure's edge. :func:`small_texts` reports every text smaller than the book's minimum
 at the size the figure is printed. The tests run both over every figure of the book.
 """
 
@@ -123,6 +124,24 @@ def crossing_lines(fig: Figure) -> list[Line2D]:
         line
         for line in fig.findobj(Line2D)
         if line.get_visible() and line.get_gid() in CROSSING_LINES
+    ]
+
+
+def cut_off(fig: Figure, slack: float = 1.0) -> list[str]:
+    """Texts and legends that reach past the edge of the figure, so a reader of the file (or
+    the page) sees them cut off. ``slack`` pixels are allowed."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    found = [(f"{label(t)!r}", t.get_window_extent(renderer)) for t in visible_texts(fig)]
+    found += [("legend", leg.get_window_extent(renderer)) for leg in legends(fig)]
+    return [
+        f"{name} is cut off at the edge of the figure"
+        for name, box in found
+        if box.x0 < page.x0 - slack
+        or box.y0 < page.y0 - slack
+        or box.x1 > page.x1 + slack
+        or box.y1 > page.y1 + slack
     ]
 
 

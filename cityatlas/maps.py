@@ -432,7 +432,7 @@ def control_handles(
         markerfacecolor="#FFFFFF",
         markeredgecolor=style.INK,
         markersize=6.5,
-        label="province (one symbol for all of it)",
+        label=PROVINCE_LEGEND,
     )
     patches = [style.controller_patch(c) for c in controllers] + [hatch]
     return patches + ([split] if divided else []) + sizes + ([square] if province else [])
@@ -458,6 +458,9 @@ def controller_legend(
     handles = control_handles(shown_controllers(states), is_divided(states), province)
     ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
 
+
+#: How the control maps' legends name the province's square.
+PROVINCE_LEGEND = "province (one symbol)"
 
 #: Area of a town marker relative to a named place's marker on the control maps.
 TOWN_MARKER_SCALE = 0.3
@@ -618,7 +621,9 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     style.apply()
     columns = 3
     rows = int(np.ceil(len(whens) / columns))
-    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 2.15 * rows + 0.5))
+    below_in = 1.45  # the legend, the key of numbers and the attribution, under the maps
+    height = 2.15 * rows + 0.2 + below_in
+    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, height))
     extent = geo.region_extent()
     shown = []
     for i, when in enumerate(whens):
@@ -634,13 +639,26 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        ncol=min(len(handles), 4),
+        ncol=min(len(handles), 3),
         frameon=False,
-        bbox_to_anchor=(0.5, 0.08),
+        bbox_to_anchor=(0.5, 0.52 / height),
     )
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.2, wspace=0.04, hspace=0.18)
+    fig.subplots_adjust(
+        left=0.01,
+        right=0.99,
+        top=1 - 0.25 / height,
+        bottom=below_in / height,
+        wspace=0.04,
+        hspace=0.18,
+    )
     fig.text(
-        0.5, 0.045, snapshot_key(data), ha="center", va="bottom", fontsize=style.SMALL_PT, wrap=True
+        0.5,
+        0.3 / height,
+        snapshot_key(data),
+        ha="center",
+        va="bottom",
+        fontsize=style.SMALL_PT,
+        wrap=True,
     )
     attribution(fig)
     return fig

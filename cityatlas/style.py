@@ -43,7 +43,7 @@ STATUS_HATCHES: dict[str, str] = {
 #: How a status is named in a legend beside the controllers (the controller "Contested" means
 #: no one holds the place; the status "contested" means its holder fights inside it).
 STATUS_LEGEND: dict[str, str] = {
-    "partly_held": "partly held (lower band: who held the rest)",
+    "partly_held": "partly held (below: who held the rest)",
     "besieged": "besieged",
     "contested": "held, front line inside",
 }

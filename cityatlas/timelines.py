@@ -193,7 +193,7 @@ def controller_handles(controllers: list[str], statuses: list[str]) -> list:
         for s in statuses
         if s != "held"
     ]
-    handles.append(Patch(facecolor=style.MUTED, alpha=0.35, label="date known only approximately"))
+    handles.append(Patch(facecolor=style.MUTED, alpha=0.35, label="approximate date"))
     return handles
 
 
@@ -301,7 +301,7 @@ def legend_and_source(
         handles=controller_handles(controllers_in(places, data), statuses_in(places, data)),
         loc="upper center",
         bbox_to_anchor=anchor,
-        ncol=LEGEND_COLUMNS,
+        ncol=3,  # its widest labels in four columns ran past the page
         frameon=False,
         fontsize=style.SMALL_PT,
     )

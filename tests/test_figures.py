@@ -398,13 +398,15 @@ def test_every_figure_shows_the_same_state_on_every_date(data) -> None:
 @pytest.mark.slow
 def test_no_figure_has_colliding_or_too_small_text(data) -> None:
     """Every figure of the book, drawn as printed: no text overlaps another text or a legend,
-    and none is smaller than the book's minimum (7 pt printed, 11 CSS px at full width)."""
+    none is cut off at the figure's edge, and none is smaller than the book's minimum (7 pt
+    printed, 11 CSS px at full width)."""
     from cityatlas import legibility
 
     problems = {}
     for spec in figures.figure_specs(data):
         fig = spec.draw(data)
         found = [str(c) for c in legibility.collisions(fig)] + legibility.small_texts(fig)
+        found += legibility.cut_off(fig)
         if found:
             problems[spec.id] = found
         plt.close(fig)
@@ -420,6 +422,11 @@ def test_the_collision_check_finds_a_collision() -> None:
     ax.text(0.1, 0.1, "tiny", fontsize=5)
     assert [str(c) for c in legibility.collisions(fig)] == ["'Tigris' overlaps 'Tikrit'"]
     assert legibility.small_texts(fig) == ["'tiny' at 5 pt"]
+    assert legibility.cut_off(fig) == []
+    fig.text(0.9, 0.5, "a long note past the edge", fontsize=8)
+    assert legibility.cut_off(fig) == [
+        "'a long note past the edge' is cut off at the edge of the figure"
+    ]
     plt.close(fig)
 
 
@@ -453,7 +460,7 @@ def test_a_province_is_drawn_as_a_square_not_as_a_town_dot(data) -> None:
     assert {round(x, 3) for x in vertices[:, 0]} == {-0.5, 0.0}, "the left half of a square"
     (town,) = [c for c in ax.collections if c.get_gid() == "place-mosul"]
     assert len(town.get_paths()[0].vertices) > 8, "a town stays a circle"
-    assert "province (one symbol for all of it)" in legend_labels(fig)
+    assert maps.PROVINCE_LEGEND in legend_labels(fig)
     plt.close(fig)
     fig = maps.city_map("diyala", data)
     ink = matplotlib.colors.to_hex(style.INK)
