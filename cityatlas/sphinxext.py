@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -153,11 +154,32 @@ def caption_figures(notebook: dict, index: dict[str, dict[str, str]], docname: s
         if fig_id not in index:
             raise ValueError(f"{docname}: figure {fig_id!r} is not in {paths.FIGURE_INDEX.name}")
         row = index[fig_id]
-        mystnb = cell.setdefault("metadata", {}).setdefault("mystnb", {})
+        metadata = cell.setdefault("metadata", {})
+        mystnb = metadata.setdefault("mystnb", {})
         mystnb["figure"] = {"name": fig_id, "caption": figure_caption(row)}
         mystnb["image"] = {"alt": row["alt"], "width": "100%"}
+        tags = metadata.setdefault("tags", [])
+        if shown_width_in(cell) >= WIDE_FIGURE_IN and WIDE_TAG not in tags:
+            tags.append(WIDE_TAG)
         count += 1
     return count
+
+
+#: A figure at least this wide (inches, as printed) is shown wider than the text column, with
+#: the book theme's full-width cell tag: in the 672-px column of a 1280-px window a 7-inch
+#: figure's 7-pt text came out at 9.3 CSS px; at the theme's full width (136 %) it is 12.7 px.
+WIDE_FIGURE_IN = 6.0
+WIDE_TAG = "full-width"
+
+
+def shown_width_in(cell: dict) -> float:
+    """The printed width, in inches, of the image a cell shows (0 if it shows none)."""
+    for output in cell.get("outputs", []):
+        encoded = output.get("data", {}).get("image/png")
+        if encoded:
+            head = base64.b64decode("".join(encoded)[:44])
+            return int.from_bytes(head[16:20], "big") / figure_files.DISPLAY_DPI
+    return 0.0
 
 
 def add_figure_metadata(app, docname: str, source: list[str]) -> None:

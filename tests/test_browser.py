@@ -185,3 +185,28 @@ def test_screenshots_for_review(server: str, browser) -> None:
         finally:
             visit.close()
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("path", ["chapters/mosul.html", "chapters/overview.html"])
+def test_figure_text_is_at_least_11_css_px_where_the_page_shows_it(
+    path: str, server: str, browser
+) -> None:
+    """A figure's smallest text (style.SMALL_PT, 7 pt as printed) is at least 11 CSS px at the
+    width the page shows the figure in a 1280-px window: wide figures take the theme's full
+    width, the others their own printed width or more."""
+    from cityatlas import figure_files, style
+
+    visit = Visit(browser, f"{server}/{path}")
+    try:
+        sizes = visit.page.eval_on_selector_all(
+            "figure img",
+            "els => els.map(e => [e.getAttribute('alt'), e.clientWidth, e.naturalWidth])",
+        )
+    finally:
+        visit.close()
+    assert sizes, f"{path} shows no figure"
+    for alt, shown_px, natural_px in sizes:
+        printed_in = natural_px / figure_files.DISPLAY_DPI
+        smallest = style.SMALL_PT / 72 * shown_px / printed_in
+        assert smallest >= 11, f"{path}: {alt[:40]!r}: smallest text {smallest:.1f} CSS px"
