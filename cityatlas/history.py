@@ -14,6 +14,7 @@ import pandas as pd
 from cityatlas.data import Dataset, dataset
 from cityatlas.schema import (
     CONTROL_EVENT_TYPES,
+    CONTROLLERS,
     STATUSES,
     STUDY_END,
     STUDY_START,
@@ -221,23 +222,43 @@ def event_date_text(event_id: str, data: Dataset | None = None, short: bool = Fa
 
 
 def held_text(place: str, data: Dataset | None = None) -> str:
-    """When IS held the place, in words, each period from its starting to its ending event."""
+    """When IS held the place (or part of it), in words, each period from its starting to its
+    ending event, saying who held the rest of a divided place."""
     data = dataset(data)
     periods = periods_of(place, data)
     spans = []
-    for p in periods[periods["controller"] == "is"].itertuples():
+    for p in periods.itertuples():
+        rest = [side_words(c) for c in p.rest_held_by if c != "is"]
+        if p.controller == "is":
+            how = "" if p.status == "held" else f" ({STATUS_WORDS[p.status]})"
+            if rest:
+                how = f" ({STATUS_WORDS[p.status]}; the rest: {' and '.join(rest)})"
+        elif "is" in p.rest_held_by:
+            holders = [side_words(str(p.controller)), *rest]
+            how = f" (part of it; the rest: {' and '.join(holders)})"
+        else:
+            continue
         begin = event_date_text(p.start_event, data)
         end = (
             event_date_text(p.end_event, data)
             if isinstance(p.end_event, str) and p.end_event
             else "the end of 2017"
         )
-        how = "" if p.status == "held" else f" ({STATUS_WORDS[p.status]})"
         spans.append(f"{begin} to {end}{how}")
     return "; ".join(spans) if spans else "never"
 
 
 STATUS_WORDS = labels(STATUSES).en
+CONTROLLER_WORDS = labels(CONTROLLERS).en
+
+
+def side_words(controller: str) -> str:
+    """A side of a divided place in words ("unknown": the sources name no one)."""
+    return (
+        "a side the sources do not name"
+        if controller == "unknown"
+        else CONTROLLER_WORDS[controller]
+    )
 
 
 def story_places(place: str, data: Dataset | None = None) -> list[str]:

@@ -275,3 +275,18 @@ def test_the_benchmarks_generated_events_are_valid(root: Path, tmp_path: Path) -
     raw = bench.synthetic_raw(root, 200)
     clean = run_pipeline(raw, tmp_path / "clean")
     assert len(clean["events"]) == 200
+
+
+def test_when_is_held_a_place_says_who_held_the_rest_of_a_divided_one(data) -> None:
+    """The key facts' "held by the Islamic State group" names the other side of a divided
+    place, and counts the months IS held part of a town another side held most of."""
+    from cityatlas import history
+
+    assert history.held_text("kobani", data) == (
+        "6 October 2014 to 26 January 2015 (part of it; the rest: Kurdish forces)"
+    )
+    assert history.held_text("deir-ez-zor", data).endswith(
+        "(partly held; the rest: Syrian government)"
+    )
+    assert "the rest: a side the sources do not name" in history.held_text("fallujah", data)
+    assert history.held_text("al-asad", data) == "never", "besieged, never held"
