@@ -75,21 +75,22 @@ def map_figure(data: Dataset) -> Figure:
     return fig
 
 
-def map_svg(data: Dataset) -> str:
+def map_svg(data: Dataset, payload: dict[str, Any]) -> str:
     """The atlas map as SVG text, markers ready to be recoloured. Labels stay glyph outlines,
-    as in the static figures, so they sit exactly where the placement put them. (Drawn once
-    per state of the drawn data and code: ``figure_cache.remembered``.)"""
+    as in the static figures, so they sit exactly where the placement put them; the divisions
+    of ``payload`` (:func:`atlas_data`) become its patterns. (Drawn once per state of the
+    drawn data and code: ``figure_cache.remembered``.)"""
 
     def draw() -> bytes:
         fig = map_figure(data)
         text = render(fig, "svg").decode("utf-8")
         maps.plt.close(fig)
-        return interactive_svg(text, data).encode("utf-8")
+        return interactive_svg(text, data, payload).encode("utf-8")
 
     return figure_cache.remembered("atlas-map", data, draw).decode("utf-8")
 
 
-def interactive_svg(text: str, data: Dataset) -> str:
+def interactive_svg(text: str, data: Dataset, payload: dict[str, Any]) -> str:
     """Turn each ``place-<id>`` marker of a matplotlib SVG into a focusable ``data-place`` element.
 
     Its fill is removed so the page's classes (``c-<controller> s-<status>``, and
@@ -121,7 +122,7 @@ def interactive_svg(text: str, data: Dataset) -> str:
     root.set("role", "group")
     root.set("aria-label", "Map of Iraq and Syria with one marker per town")
     defs = ET.SubElement(root, f"{{{SVG}}}defs")
-    for element in [*status_patterns(), *division_patterns(atlas_data(data))]:
+    for element in [*status_patterns(), *division_patterns(payload)]:
         defs.append(element)
     for element in root.iter():
         if "d" in element.attrib:
@@ -172,6 +173,11 @@ def division_class(rest: tuple[str, ...] | list[str]) -> str:
     return "r-" + "-".join(rest)
 
 
+def division_pattern(controller: str, rest: tuple[str, ...]) -> str:
+    """The id of the SVG pattern that paints a division."""
+    return f"atlas-divided-{controller}-{'-'.join(rest)}"
+
+
 def division_patterns(payload: dict[str, Any]) -> list[ET.Element]:
     """One SVG pattern per division in the data, as the static maps draw a divided marker: the
     holder's colour on the left half, those who held the rest sharing the right half."""
@@ -179,7 +185,7 @@ def division_patterns(payload: dict[str, Any]) -> list[ET.Element]:
     for controller, rest in divisions(payload):
         pattern = ET.Element(
             f"{{{SVG}}}pattern",
-            id=f"atlas-divided-{controller}-{'-'.join(rest)}",
+            id=division_pattern(controller, rest),
             width="1",
             height="1",
             patternUnits="objectBoundingBox",
@@ -207,9 +213,7 @@ def division_css(payload: dict[str, Any]) -> list[str]:
     rules = []
     for controller, rest in divisions(payload):
         look = f".c-{controller}.s-partly_held.{division_class(rest)}"
-        rules.append(
-            f".cityatlas-atlas {look}{{fill:url(#atlas-divided-{controller}-{'-'.join(rest)})}}"
-        )
+        rules.append(f".cityatlas-atlas {look}{{fill:url(#{division_pattern(controller, rest)})}}")
         colours = [style.controller_colour(c) for c in (controller, *rest)]
         stops = [f"{colours[0]} 0 50%"]
         share = 50 / len(rest)
@@ -320,7 +324,7 @@ def interactive(date: str = ARTICLE_DATE, data: Dataset | None = None) -> AtlasP
         templates()
         .get_template("atlas.html")
         .render(
-            svg=map_svg(data),
+            svg=map_svg(data, payload),
             css=page_css(payload),
             script=(TEMPLATES / "atlas.js").read_text(encoding="utf-8"),
             data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace(

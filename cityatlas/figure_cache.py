@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cityatlas import fingerprint, paths
+from cityatlas.figure_files import write_atomically
 
 if TYPE_CHECKING:  # the data module imports pandas; the build's quick checks do without it
     from cityatlas.data import Dataset
@@ -109,15 +110,26 @@ def file_hashes(fig_id: str, out_dir: Path, formats: tuple[str, ...]) -> dict[st
     return {fmt: hashlib.sha256(p.read_bytes()).hexdigest() for fmt, p in files.items()}
 
 
-def image_path(fig_id: str, figure_key: str) -> Path:
-    """Where the image shown for a figure with this key is kept (named by its key, so an
-    entry can never point at the image of another key)."""
-    return FOLDER / f"{fig_id}-{figure_key[:24]}.png"
+def keyed_path(name: str, figure_key: str, suffix: str) -> Path:
+    """Where the cache keeps what was drawn for ``name`` under a key (named by the key, so an
+    entry can never point at the drawing of another key)."""
+    return FOLDER / f"{name}-{figure_key[:24]}{suffix}"
+
+
+def keep(name: str, figure_key: str, suffix: str, content: bytes) -> None:
+    """Keep what was drawn for ``name`` under a key, dropping its drawings under other keys."""
+    path = keyed_path(name, figure_key, suffix)
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    pattern = rf"{re.escape(name)}-[0-9a-f]{{24}}{re.escape(suffix)}"
+    for old in FOLDER.glob(f"{name}-*{suffix}"):
+        if old != path and re.fullmatch(pattern, old.name):
+            old.unlink(missing_ok=True)
+    write_atomically(path, content)
 
 
 def lookup(fig_id: str, figure_key: str, out_dir: Path, formats: tuple[str, ...]) -> bytes | None:
     """The image the cell showed last time, if the key and the files on disk are unchanged."""
-    entry_path, image = FOLDER / f"{fig_id}.json", image_path(fig_id, figure_key)
+    entry_path, image = FOLDER / f"{fig_id}.json", keyed_path(fig_id, figure_key, ".png")
     if not (enabled() and entry_path.is_file() and image.is_file()):
         return None
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -134,14 +146,7 @@ def store(
     """Remember a figure just drawn: its key, its files' hashes and the image the cell shows."""
     if not enabled():
         return
-    from cityatlas.figure_files import write_atomically
-
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    image = image_path(fig_id, figure_key)
-    for old in FOLDER.glob(f"{fig_id}-*.png"):
-        if old != image and re.fullmatch(rf"{re.escape(fig_id)}-[0-9a-f]{{24}}\.png", old.name):
-            old.unlink(missing_ok=True)
-    write_atomically(image, shown)
+    keep(fig_id, figure_key, ".png", shown)
     entry = {"key": figure_key, "files": file_hashes(fig_id, out_dir, formats)}
     write_atomically(FOLDER / f"{fig_id}.json", (json.dumps(entry, indent=1) + "\n").encode())
 
@@ -156,15 +161,11 @@ def clear(root: Path = paths.ROOT) -> None:
 def remembered(name: str, data: Dataset, make: Callable[[], bytes]) -> bytes:
     """What ``make()`` drew from the drawn data of ``data``, drawn only once per key (for a
     drawing that is not a book figure with files, such as the atlas's map)."""
-    kept = FOLDER / f"{name}-{key(name, {}, data)[:24]}.bin"
+    drawing_key = key(name, {}, data)
+    kept = keyed_path(name, drawing_key, ".bin")
     if enabled() and kept.is_file():
         return kept.read_bytes()
     made = make()
     if enabled():
-        from cityatlas.figure_files import write_atomically
-
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        for old in FOLDER.glob(f"{name}-*.bin"):
-            old.unlink(missing_ok=True)
-        write_atomically(kept, made)
+        keep(name, drawing_key, ".bin", made)
     return made

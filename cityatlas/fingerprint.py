@@ -14,6 +14,8 @@ from pathlib import Path
 from cityatlas import paths
 
 DATA_MODULES = ("schema", "validate", "data")
+#: The modules the figures' landing pages are made with (with the templates).
+LANDING_MODULES = ("landing", "cite", "figure_files")
 
 
 def files_hash(files: Iterable[Path], root: Path = paths.ROOT) -> str:
@@ -53,15 +55,19 @@ def figure_index_inputs(root: Path = paths.ROOT) -> list[Path]:
     return [*files, root / "CITATION.cff", root / "_config.yml"]
 
 
+def landing_code(root: Path = paths.ROOT) -> list[Path]:
+    """The code and templates the figures' landing pages are made with."""
+    return modules(LANDING_MODULES, root) + tree(root / "cityatlas" / "templates")
+
+
 def book_sources(root: Path = paths.ROOT) -> list[Path]:
     """Every file the HTML book is built from."""
     names = ("_config.yml", "_toc.yml", "intro.md", "gallery.md", "references.bib", "CITATION.cff")
     files = [root / name for name in names]
     files += tree(root / "chapters") + tree(root / "_static") + tree(root / "_extra")
     files += tree(root / "figures") + tree(root / "data" / "clean")
-    # the Sphinx extension and what the figures' landing pages are made from
-    files += modules(("sphinxext", "landing", "cite", "figures"), root)
-    files += tree(root / "cityatlas" / "templates")
+    # the Sphinx extension and the code the figures' landing pages are made with
+    files += landing_code(root) + modules(("sphinxext",), root)
     return [f for f in files if ".ipynb_checkpoints" not in f.parts]
 
 

@@ -387,11 +387,13 @@ def city_map(place: str, data: Dataset | None = None) -> Figure:
     return fig
 
 
-def control_handles(
-    controllers: list[str], divided: bool = False, province: bool = False
-) -> list[Patch]:
-    """Legend entries: one patch per controller shown, the partly-held hatch, how a divided
-    marker reads (when a place is divided), the marker sizes and the province's square."""
+def control_handles(states: pd.DataFrame, data: Dataset) -> list[Patch]:
+    """Legend entries for the states a map shows: one patch per controller shown, the
+    partly-held hatch, how a divided marker reads (when a place is divided), the marker sizes
+    and the province's square (when a province is shown)."""
+    controllers = shown_controllers(states)
+    divided = is_divided(states)
+    province = shows_province(list(states["place"]), data)
     hatch = Patch(
         facecolor="#FFFFFF",
         edgecolor=style.INK,
@@ -454,9 +456,7 @@ def controller_legend(
 ) -> None:
     """Legend of the controller colours these states show, the partly-held hatch and, if a
     place is divided or a province, how its marker reads."""
-    province = shows_province(list(states["place"]), data)
-    handles = control_handles(shown_controllers(states), is_divided(states), province)
-    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9)
+    ax.legend(handles=control_handles(states, data), loc=loc, frameon=True, framealpha=0.9)
 
 
 #: How the control maps' legends name the province's square.
@@ -634,8 +634,7 @@ def snapshot_grid(dates: list[str], data: Dataset | None = None) -> Figure:
         marker = " (AFP factbox)" if when == pd.Timestamp(ARTICLE_DATE) else ""
         ax.set_title(f"{when:%-d %b %Y}{marker}", fontsize=style.SMALL_PT + 0.5, loc="left")
     states = pd.concat(shown, ignore_index=True)
-    province = shows_province(list(states["place"]), data)
-    handles = control_handles(shown_controllers(states), is_divided(states), province)
+    handles = control_handles(states, data)
     fig.legend(
         handles=handles,
         loc="lower center",

@@ -34,7 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import relative_uri
 
-from cityatlas import cite, figure_files, paths
+from cityatlas import cite, figure_files, fingerprint, paths
 from cityatlas.schema import ARABIC_RUN
 
 THEBE_CONFIG_BLOCK = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>', re.S)
@@ -210,8 +210,7 @@ def landing_inputs(root: Path) -> list[Path]:
     """Every file the landing pages are made from, so a change to any rebuilds them."""
     files = [root / "CITATION.cff", *sorted((root / "figures").glob("*"))]
     files += sorted((root / "data" / "clean").glob("*.csv"))
-    files += sorted((root / "cityatlas" / "templates").glob("*"))
-    return files + [root / "cityatlas" / f"{m}.py" for m in ("cite", "figures", "landing")]
+    return files + fingerprint.landing_code(root)
 
 
 class FigureGallery(SphinxDirective):
@@ -273,12 +272,9 @@ def site_layout(app, root: Path) -> str:
     """What every landing page shares besides its own figure: the code and templates pages
     are made with, the book's configuration and stylesheets, and the titles in its
     navigation. (Computed without importing the page code, which loads matplotlib.)"""
-    from cityatlas import fingerprint
-
     titles = {name: title.astext() for name, title in sorted(app.env.titles.items())}
-    code = fingerprint.modules(("landing", "cite", "figures"), root)
     site = [root / "_toc.yml", root / "_config.yml", *fingerprint.tree(root / "_static")]
-    site += [*code, *fingerprint.tree(root / "cityatlas" / "templates")]
+    site += fingerprint.landing_code(root)
     return fingerprint.combine(fingerprint.files_hash(site, root), json.dumps(titles))
 
 
@@ -293,8 +289,6 @@ def collect_figure_pages(app) -> list[tuple[str, dict, str]]:
     root = Path(app.srcdir)
     if app.builder.name != "html" or not (root / "figures" / paths.FIGURE_INDEX.name).exists():
         return []
-    from cityatlas import fingerprint
-
     labels = app.env.domaindata["std"]["labels"]  # name: (docname, anchor, section title)
 
     def chapter_of(fig_id: str) -> Any:
@@ -308,10 +302,7 @@ def collect_figure_pages(app) -> list[tuple[str, dict, str]]:
 
     out = Path(app.outdir) / cite.FIGURE_PAGES
     layout = site_layout(app, root)
-    inputs = [*fingerprint.tree(root / "data" / "clean"), *fingerprint.tree(root / "figures")]
-    everything = fingerprint.combine(
-        layout, fingerprint.files_hash([*inputs, root / "CITATION.cff"], root)
-    )
+    everything = fingerprint.combine(layout, fingerprint.files_hash(landing_inputs(root), root))
     stamp = landing_stamp(app)
     last = json.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else {}
     pages_exist = all((out / f"{fig_id}.html").exists() for fig_id in last.get("pages", {}))

@@ -236,36 +236,34 @@ def place_event_label(
     """Put an event's number where neither it nor its leader line meets another label or an
     obstacle (the factbox's note and date line, other leaders): on the lowest level, above
     its mark or shifted sideways (the legibility check reports it if no place is free)."""
-    foot = ax.transData.transform((mdates.date2num(when), LEADER_FOOT))
+    at = mdates.date2num(when)
+    foot = ax.transData.transform((at, LEADER_FOOT))
+    text = ax.text(
+        when,
+        LABEL_BASE,
+        label,
+        fontsize=style.SMALL_PT,
+        ha="center",
+        va="bottom",
+        zorder=6,  # above the article's dashed line
+        gid="event-label",
+        bbox={
+            "boxstyle": "round,pad=0.15",
+            "facecolor": "white",
+            "edgecolor": style.MUTED,
+            "linewidth": 0.4,
+        },
+    )
+    lowest = text.get_window_extent(renderer).expanded(1.15, 1.1)  # above its mark, level 0
     last = max(len(levels), MAX_LEVELS - 1)
     for level in range(last + 1):
         y = LABEL_BASE + LEVEL_STEP * level
+        rise = ax.transData.transform((at, y))[1] - ax.transData.transform((at, LABEL_BASE))[1]
         for shift in LABEL_SHIFTS:
-            text = ax.text(
-                when,
-                y,
-                label,
-                fontsize=style.SMALL_PT,
-                ha="center",
-                va="bottom",
-                zorder=6,  # above the article's dashed line
-                gid="event-label",
-                bbox={
-                    "boxstyle": "round,pad=0.15",
-                    "facecolor": "white",
-                    "edgecolor": style.MUTED,
-                    "linewidth": 0.4,
-                },
-            )
-            box = text.get_window_extent(renderer).expanded(1.15, 1.1)
-            if shift:
-                dx = shift * box.width * 1.1
-                box = Bbox.from_extents(box.x0 + dx, box.y0, box.x1 + dx, box.y1)
-                x_data = ax.transData.inverted().transform((foot[0] + dx, foot[1]))[0]
-                text.set_x(x_data)
-            else:
-                x_data = mdates.date2num(when)
-            top = ax.transData.transform((x_data, y))
+            dx = shift * lowest.width * 1.1
+            box = lowest.translated(dx, rise)
+            x = ax.transData.inverted().transform((foot[0] + dx, foot[1]))[0] if shift else at
+            top = ax.transData.transform((x, y))
             leader = MplPath([foot, top])
             placed = [b for boxes in levels for b in boxes]
             clear = not any(box.overlaps(b) for b in placed + obstacles) and not any(
@@ -276,8 +274,9 @@ def place_event_label(
                     levels.append([])
                 levels[level].append(box)
                 obstacles.append(Bbox([np.minimum(foot, top) - 1, np.maximum(foot, top) + 1]))
+                text.set_position((x, y))
                 ax.plot(
-                    [mdates.num2date(mdates.date2num(when)), mdates.num2date(x_data)],
+                    [at, x],
                     [LEADER_FOOT, y],
                     color=style.MUTED,
                     linewidth=0.5,
@@ -285,7 +284,6 @@ def place_event_label(
                     gid="leader",
                 )
                 return
-            text.remove()
 
 
 def legend_and_source(

@@ -353,7 +353,7 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
 
     Only the event types in :data:`~cityatlas.schema.CONTROL_EVENT_TYPES` may change the
     controller or the status; any other event keeps the controller it found and repeats the
-    status the last control event left.
+    status, and who held the rest, as the last control event left them.
     """
     by_place: dict[str, list[tuple[date, int, Row]]] = {}
     for row, line in zip(raw.rows, raw.lines, strict=True):
@@ -399,40 +399,42 @@ def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
                     f"'{last_control[1]['status_after']}', as the control event on line "
                     f"{last_control[0]} left it",
                 )
+            elif (
+                last_control is not None
+                and rest_rule(row) is None
+                and row["rest_held_by"] != last_control[1]["rest_held_by"]
+            ):
+                yield Problem(
+                    str(raw.path),
+                    line,
+                    "rest_held_by",
+                    row["rest_held_by"],
+                    f"an event of type '{kind}' does not change control; rest_held_by must be "
+                    f"'{last_control[1]['rest_held_by']}', as the control event on line "
+                    f"{last_control[0]} left it",
+                )
+
+
+def rest_rule(row: Row) -> str | None:
+    """The rule an event's ``rest_held_by`` breaks on its own row, or None: a partly held place
+    names who held the rest, no other status does, and the rest is not the controller's."""
+    rest, status = row["rest_held_by"], row["status_after"]
+    if status == "partly_held" and not rest:
+        return "required when status_after is 'partly_held': who held the rest of the place"
+    if status != "partly_held" and rest:
+        return f"must be empty: status_after is '{status}', not 'partly_held'"
+    if row["controller_after"] in split_list(rest):
+        return f"names controller_after '{row['controller_after']}', who holds the other part"
+    return None
 
 
 def check_rest_held_by(raw: RawTable) -> Iterable[Problem]:
-    """A partly held place names who held the rest; no other status does; the rest is held by
-    someone other than the controller; an event that does not change control keeps the rest
-    as the last control event of its place left it."""
-    last_control: dict[str, tuple[int, Row]] = {}
-    ordered = sorted(
-        (parse_date(row["date_start"]) or date.min, line, row)
-        for row, line in zip(raw.rows, raw.lines, strict=True)
-    )
-    for _, line, row in ordered:
-        rest, status = row["rest_held_by"], row["status_after"]
-        if status == "partly_held" and not rest:
-            rule = "required when status_after is 'partly_held': who held the rest of the place"
-        elif status != "partly_held" and rest:
-            rule = f"must be empty: status_after is '{status}', not 'partly_held'"
-        elif row["controller_after"] in split_list(rest):
-            rule = f"names controller_after '{row['controller_after']}', who holds the other part"
-        elif row["event_type"] not in CONTROL_EVENT_TYPES and row["place"] in last_control:
-            control_line, control = last_control[row["place"]]
-            expected = control["rest_held_by"]
-            rule = (
-                f"an event of type '{row['event_type']}' does not change control; rest_held_by "
-                f"must be '{expected}', as the control event on line {control_line} left it"
-                if rest != expected and status == control["status_after"]
-                else None
-            )
-        else:
-            rule = None
-        if row["event_type"] in CONTROL_EVENT_TYPES:
-            last_control[row["place"]] = (line, row)
+    """Problems with the ``rest_held_by`` of single events (:func:`rest_rule`); that an event
+    which does not change control keeps it is checked with the control sequences."""
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        rule = rest_rule(row)
         if rule:
-            yield Problem(str(raw.path), line, "rest_held_by", rest, rule)
+            yield Problem(str(raw.path), line, "rest_held_by", row["rest_held_by"], rule)
 
 
 def check_counts(raw: RawTable) -> Iterable[Problem]:
