@@ -8,6 +8,7 @@ HTML objects, so the notebooks never touch paths or raw files. Arabic text is wr
 from __future__ import annotations
 
 import html
+import re
 from functools import cache
 from pathlib import Path
 
@@ -106,6 +107,34 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
     return templates().get_template("source_links.html").render(sources=rows).strip()
 
 
+ID_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def readable_note(text: object, data: Dataset) -> markupsafe.Markup:
+    """A note or dispute as readers see it: the ids that tie it to other rows become words.
+
+    The data refers to its own rows by id ("(reuters-2014-mosul)", "see tal-afar-2014-captured");
+    a source id becomes the source's link, an event id the event's date.
+    """
+    if not isinstance(text, str):
+        return markupsafe.Markup("")
+    sources = set(data.sources["id"])
+    events = data.events.set_index("id")
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in sources:
+            return source_links((token,), data)
+        if token in events.index:
+            e = events.loc[token]
+            return "the event of " + history.date_text(
+                e["date_start"], e["date_end"], e["date_precision"]
+            )
+        return token  # a hyphenated word, not an id
+
+    return markupsafe.Markup(ID_TOKEN.sub(word, str(markupsafe.escape(text))))
+
+
 def events_table(place: str, data: Dataset | None = None) -> HTML:
     """The events of the place and its related places: dates, what happened, sources, disputes."""
     data = dataset(data)
@@ -117,7 +146,7 @@ def events_table(place: str, data: Dataset | None = None) -> HTML:
             "place_name": names[e.place] if e.place != place else "",
             "summary": e.summary,
             "quote": e.quote,
-            "dispute": e.dispute if isinstance(e.dispute, str) else "",
+            "dispute": readable_note(e.dispute, data),
             "sources": source_links(e.sources, data),
         }
         for e in history.story_events(place, data).itertuples()
@@ -138,7 +167,7 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
             "text_en": c.text_en,
             "verdict_code": c.verdict,
             "verdict": VERDICT_WORDS[c.verdict],
-            "note": c.note if isinstance(c.note, str) else "",
+            "note": readable_note(c.note, data),
             "computed": (
                 f"Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km."
                 if c.id in distances.index
@@ -225,6 +254,34 @@ def number_text(value: float, unit: str = "") -> str:
     return f"{text}%" if unit == "percent" else text
 
 
+def sentence_case(words: str) -> str:
+    """Words with their first letter capitalised and the rest as written ("IS" stays "IS")."""
+    return words[:1].upper() + words[1:]
+
+
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+
+
+def count_text(count: int, noun: str = "") -> str:
+    """A count as prose writes it: a word up to ten, figures above; the noun made plural."""
+    number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else f"{count:,}"
+    if not noun:
+        return number
+    return f"{number} {noun}" if count == 1 else f"{number} {noun}s"
+
+
 def measure_text(measure: pd.Series) -> str:
     """A measure in words: its best value, its range, or both, never an invented midpoint."""
     low, best, high = (number_text(measure[k], measure["unit"]) for k in ("low", "best", "high"))
@@ -253,16 +310,19 @@ def glue_keys(place: str, data: Dataset | None = None) -> dict[str, str]:
             facts[f"{p}__days_held"] = f"{history.days_held(p, data):,}"
             facts[f"{p}__held"] = history.held_text(p, data)
     claims = data.claims[data.claims["place"] == place]
-    facts[f"{place}__claims"] = str(len(claims))
+    facts[f"{place}__claims"] = count_text(len(claims), "claim")
     facts[f"{place}__verdicts"] = verdict_text(claims["verdict"])
     return facts
 
 
 def verdict_text(verdicts: pd.Series) -> str:
-    """How many claims got each verdict, in words: "3 corroborated, 1 contradicted"."""
+    """How many claims got each verdict, in words: "three corroborated, one contradicted", or
+    just the verdict when there is one claim ("corroborated")."""
     counts = verdicts.astype(str).value_counts()
     order = [v for v in codes(VERDICTS) if v in counts.index]
-    return ", ".join(f"{counts[v]} {VERDICT_WORDS[v]}" for v in order) or "none"
+    if len(verdicts) == 1:
+        return VERDICT_WORDS[order[0]]
+    return ", ".join(f"{count_text(counts[v])} {VERDICT_WORDS[v]}" for v in order) or "none"
 
 
 VERDICT_WORDS = labels(VERDICTS).en
@@ -330,14 +390,10 @@ def measures_table(place: str, data: Dataset | None = None) -> HTML:
     for _, m in history.story_measures(place, data).iterrows():
         rows.append(
             {
-                "quantity": QUANTITY_WORDS[m["quantity"]].capitalize(),
+                "quantity": sentence_case(QUANTITY_WORDS[m["quantity"]]),
                 "place_name": names[m["place"]] if m["place"] != place else "",
-                "note": m["note"] if isinstance(m["note"], str) else "",
-                "when": history.date_text(
-                    m["date_start"],
-                    m["date_end"],
-                    "day" if m["date_start"] == m["date_end"] else "days",
-                ),
+                "note": readable_note(m["note"], data),
+                "when": history.span_text(m["date_start"], m["date_end"]),
                 **{k: number_text(m[k], m["unit"]) for k in ("low", "best", "high")},
                 "counted_by": m["counted_by"],
                 "sources": source_links(m["sources"], data),

@@ -20,9 +20,11 @@ import cartopy.crs as ccrs
 import numpy as np
 import shapely
 
+from cityatlas.schema import REGION_LAT, REGION_LON
+
 cartopy.config["downloaders"] = {}  # never fetch Natural Earth: fail loudly instead
 
-REGION = (34.0, 50.0, 28.0, 39.0)  # lon_min, lon_max, lat_min, lat_max
+REGION = (*REGION_LON, *REGION_LAT)  # lon_min, lon_max, lat_min, lat_max: the schema's bounds
 PROJECTION = ccrs.LambertConformal(
     central_longitude=41.0, central_latitude=34.0, standard_parallels=(30.0, 38.0)
 )

@@ -211,6 +211,25 @@ def date_text(
     return f"{start:%-d}–{end.strftime(f'%-d {month} %Y')}"
 
 
+def span_text(start: pd.Timestamp | str, end: pd.Timestamp | str) -> str:
+    """A span of dates in words, printing whole years and whole months without their days.
+
+    A count for "2004" is stored as 1 January to 31 December 2004, and one for "May or June
+    2015" as 1 May to 30 June 2015; they read "2004" and "May–June 2015", never as exact days.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start == end:
+        return date_text(start)
+    if start.is_year_start and end.is_year_end:
+        return f"{start:%Y}" if start.year == end.year else f"{start:%Y}–{end:%Y}"
+    if start.is_month_start and end.is_month_end:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%B %Y}"
+        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
+        return f"{first}–{end:%B %Y}"
+    return date_text(start, end, "days")
+
+
 def event_date_text(event_id: str, data: Dataset | None = None, short: bool = False) -> str:
     """The date of an event, by id, as precise as it is known."""
     data = dataset(data)
@@ -289,7 +308,12 @@ def days_held(place: str, data: Dataset | None = None) -> int:
     """Days the Islamic State group held the place wholly or partly, to the end of 2017."""
     data = dataset(data)
     periods = periods_of(place, data)
-    held = periods[periods["controller"] == "is"]
+    held = periods[
+        [
+            c == "is" or "is" in rest
+            for c, rest in zip(periods["controller"], periods["rest_held_by"], strict=True)
+        ]
+    ]
     end_of_study = pd.Timestamp(STUDY_END) + pd.Timedelta(days=1)
     return int(
         sum(

@@ -387,6 +387,7 @@ class Column:
     within_study: bool = True  # a date column whose every value must be on or before STUDY_END
     minimum: float | None = None
     maximum: float | None = None
+    range_name: str | None = None  # what the minimum and maximum bound, for error messages
 
 
 @dataclass(frozen=True)
@@ -485,6 +486,7 @@ PLACES = Table(
             "Latitude, WGS 84 degrees",
             minimum=REGION_LAT[0],
             maximum=REGION_LAT[1],
+            range_name="the region",
         ),
         Column(
             "lon",
@@ -492,6 +494,7 @@ PLACES = Table(
             "Longitude, WGS 84 degrees",
             minimum=REGION_LON[0],
             maximum=REGION_LON[1],
+            range_name="the region",
         ),
         Column(
             "geonames_id",

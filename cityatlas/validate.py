@@ -22,8 +22,6 @@ from cityatlas.schema import (
     CONTROL_EVENT_TYPES,
     LIST_SEPARATOR,
     RAW_TABLES,
-    REGION_LAT,
-    REGION_LON,
     STUDY_END,
     Column,
     Table,
@@ -66,6 +64,7 @@ class RawTable:
     path: Path
     rows: list[Row]
     lines: list[int]
+    unreadable_ids: tuple[str, ...] = ()  # first fields of rows with the wrong number of fields
 
 
 LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -118,7 +117,7 @@ def read_raw_table(table: Table, path: Path, problems: list[Problem]) -> RawTabl
         )
     if set(header) != set(expected):
         return None
-    rows, lines = [], []
+    rows, lines, unreadable = [], [], []
     line = 1
     for record in records[1:]:
         line += 1
@@ -134,10 +133,11 @@ def read_raw_table(table: Table, path: Path, problems: list[Problem]) -> RawTabl
                     f"row has {len(record)} fields, header has {len(header)}",
                 )
             )
+            unreadable.append(record[0])  # its id, so that rows naming it are not reported too
             continue
         rows.append(dict(zip(header, record, strict=True)))
         lines.append(line)
-    return RawTable(table, path, rows, lines)
+    return RawTable(table, path, rows, lines, tuple(unreadable))
 
 
 def split_list(text: str) -> list[str]:
@@ -175,6 +175,8 @@ def check_cell(column: Column, value: str) -> str | None:
         return "not a decimal number"
     if column.type in ("integer", "number") and NUMBER_TEXT.match(value):
         number = float(value)
+        if column.range_name and not column.minimum <= number <= column.maximum:
+            return f"outside {column.range_name} ({column.minimum:g} to {column.maximum:g})"
         if column.minimum is not None and number < column.minimum:
             return f"below the minimum {column.minimum:g}"
         if column.maximum is not None and number > column.maximum:
@@ -242,7 +244,7 @@ def check_foreign_keys(raw: RawTable, ids: dict[str, set[str]]) -> Iterable[Prob
 
 
 def check_places(raw: RawTable) -> Iterable[Problem]:
-    """Coordinates inside the region and a coordinate source for each place."""
+    """A coordinate source for each place, and a population with its year and source."""
     for row, line in zip(raw.rows, raw.lines, strict=True):
         if not row["geonames_id"] and not row["coord_source"]:
             yield Problem(
@@ -252,16 +254,6 @@ def check_places(raw: RawTable) -> Iterable[Problem]:
                 "",
                 "a place needs a geonames_id or a coord_source",
             )
-        for col, (low, high) in (("lat", REGION_LAT), ("lon", REGION_LON)):
-            value = row[col]
-            if NUMBER_TEXT.match(value) and not low <= float(value) <= high:
-                yield Problem(
-                    str(raw.path),
-                    line,
-                    col,
-                    value,
-                    f"coordinate outside the region ({low:g} to {high:g})",
-                )
         if row["population"] and not (row["population_year"] and row["population_source"]):
             yield Problem(
                 str(raw.path),
@@ -348,29 +340,40 @@ def check_event_dates(raw: RawTable) -> Iterable[Problem]:
             )
 
 
-def check_control_sequences(raw: RawTable) -> Iterable[Problem]:
+def left_with(row: Row) -> str:
+    """Who held the place after an event, as the next event must find it: an event that may not
+    change control (and is reported if it does) leaves the controller it found."""
+    return (
+        row["controller_after"]
+        if row["event_type"] in CONTROL_EVENT_TYPES
+        else row["controller_before"]
+    )
+
+
+def check_control_sequences(raw: RawTable, skip: set[str] = frozenset()) -> Iterable[Problem]:
     """For each place, events in date order hand control on coherently.
 
     Only the event types in :data:`~cityatlas.schema.CONTROL_EVENT_TYPES` may change the
     controller or the status; any other event keeps the controller it found and repeats the
-    status, and who held the rest, as the last control event left them.
+    status, and who held the rest, as the last control event left them. Places in ``skip``
+    (those with a problem in a single row) are not checked: one mistake, one message.
     """
     by_place: dict[str, list[tuple[date, int, Row]]] = {}
     for row, line in zip(raw.rows, raw.lines, strict=True):
         start = parse_date(row["date_start"])
-        if start is not None:
+        if start is not None and row["place"] not in skip:
             by_place.setdefault(row["place"], []).append((start, line, row))
     for place, events in sorted(by_place.items()):
         events.sort(key=lambda e: (e[0], e[1]))
         for (_, prev_line, prev), (_, line, row) in pairwise(events):
-            if row["controller_before"] != prev["controller_after"]:
+            if row["controller_before"] != left_with(prev):
                 yield Problem(
                     str(raw.path),
                     line,
                     "controller_before",
                     row["controller_before"],
                     f"contradicts the previous event of '{place}' (line {prev_line}), "
-                    f"which left it with '{prev['controller_after']}'",
+                    f"which left it with '{left_with(prev)}'",
                 )
         last_control: tuple[int, Row] | None = None
         for _, line, row in events:
@@ -490,7 +493,10 @@ def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         raw = read_raw_table(table, raw_dir / f"{table.name}.csv", problems)
         if raw is not None:
             tables[table.name] = raw
-    ids = {name: {row[raw.table.primary_key] for row in raw.rows} for name, raw in tables.items()}
+    ids = {
+        name: {row[raw.table.primary_key] for row in raw.rows} | set(raw.unreadable_ids)
+        for name, raw in tables.items()
+    }
     for raw in tables.values():
         problems.extend(check_cells(raw))
         problems.extend(check_unique_ids(raw))
@@ -500,9 +506,16 @@ def validate(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     if "places" in tables:
         problems.extend(check_places(tables["places"]))
     if "events" in tables:
-        problems.extend(check_event_dates(tables["events"]))
-        problems.extend(check_control_sequences(tables["events"]))
-        problems.extend(check_rest_held_by(tables["events"]))
+        events = tables["events"]
+        problems.extend(check_event_dates(events))
+        problems.extend(check_rest_held_by(events))
+        row_problems = {p.line for p in problems if p.file == str(events.path)}
+        places_with_problems = {
+            row["place"]
+            for row, line in zip(events.rows, events.lines, strict=True)
+            if line in row_problems
+        }
+        problems.extend(check_control_sequences(events, skip=places_with_problems))
     for name in ("measures", "estimates"):
         if name in tables:
             problems.extend(check_counts(tables[name]))

@@ -428,6 +428,10 @@ def test_bad_input_is_reported_in_one_line_and_output_is_untouched(
     assert lines[-1].endswith("left unchanged")
     matching = [line for line in lines if where in line and rule in line]
     assert matching, result.stderr
+    where_found = matching[0].split(": ", 1)[0]  # file:line of the mistake
+    assert all(line.startswith(where_found + ":") for line in lines[:-1]), (
+        "one mistake, reported where it is and nowhere else:\n" + result.stderr
+    )
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["clean", "raw"], (
         "no staging folder may be left behind"

