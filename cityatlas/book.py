@@ -65,8 +65,10 @@ def key_facts(place: str, data: Dataset | None = None) -> HTML:
         )
     )
     if not pd.isna(row["population"]):
-        population = safe("about {:,} ({}; {})").format(
-            int(row["population"]),
+        count = int(row["population"])
+        about = "about " if count % 1000 == 0 else ""  # a census count is exact, an estimate round
+        population = safe(about + "{:,} ({}; {})").format(
+            count,
             int(row["population_year"]),
             safe(source_links((row["population_source"],), data)),
         )
@@ -282,9 +284,22 @@ def count_text(count: int, noun: str = "") -> str:
     return f"{number} {noun}" if count == 1 else f"{number} {noun}s"
 
 
-def measure_text(measure: pd.Series) -> str:
-    """A measure in words: its best value, its range, or both, never an invented midpoint."""
-    low, best, high = (number_text(measure[k], measure["unit"]) for k in ("low", "best", "high"))
+def prose_number_text(value: float, unit: str = "") -> str:
+    """A count as a sentence writes it: "80 percent", "2 million", "1.5 million", "44,821"."""
+    if pd.isna(value):
+        return ""
+    if unit == "percent":
+        return f"{value:g} percent"
+    if value >= 1_000_000 and value % 100_000 == 0:
+        return f"{value / 1_000_000:g} million"
+    return number_text(value, unit)
+
+
+def measure_text(measure: pd.Series, prose: bool = False) -> str:
+    """A measure in words: its best value, its range, or both, never an invented midpoint;
+    ``prose`` writes the numbers as a sentence does (:func:`prose_number_text`)."""
+    text = prose_number_text if prose else number_text
+    low, best, high = (text(measure[k], measure["unit"]) for k in ("low", "best", "high"))
     span = f"{low}–{high}" if low and high else ""
     if best and span:
         return f"{best} ({span})"
@@ -297,18 +312,27 @@ def glue_keys(place: str, data: Dataset | None = None) -> dict[str, str]:
     ``<event id>__date``: an event's date, as precise as it is known;
     ``<measure id>__value``: a measure's best value or range;
     ``<place>__days_held``: days the group held the place wholly or partly;
-    ``<place>__held``: when it held it, in words.
+    ``<place>__held``: when it held it, in words;
+    ``<place>__population``: the population the key facts give;
+    ``<place>__distance_km``: the straight-line distance from Baghdad, in km;
+    ``<place>__claims``, ``<place>__verdicts``: the factbox's claims about it and their verdicts.
     """
     data = dataset(data)
     facts: dict[str, str] = {}
     for e in history.story_events(place, data).itertuples():
         facts[f"{e.id}__date"] = history.date_text(e.date_start, e.date_end, e.date_precision)
     for _, m in history.story_measures(place, data).iterrows():
-        facts[f"{m['id']}__value"] = measure_text(m)
+        facts[f"{m['id']}__value"] = measure_text(m, prose=True)
     for p in history.story_places(place, data):
         if p in set(data.events["place"]):
             facts[f"{p}__days_held"] = f"{history.days_held(p, data):,}"
             facts[f"{p}__held"] = history.held_text(p, data)
+    distance = history.distance_km(place, data)
+    if distance is not None:
+        facts[f"{place}__distance_km"] = f"{distance:,}"
+    population = data.places.set_index("id").loc[place, "population"]
+    if pd.notna(population):
+        facts[f"{place}__population"] = prose_number_text(population)
     claims = data.claims[data.claims["place"] == place]
     facts[f"{place}__claims"] = count_text(len(claims), "claim")
     facts[f"{place}__verdicts"] = verdict_text(claims["verdict"])
@@ -336,7 +360,7 @@ def overview_glue_keys(data: Dataset | None = None) -> dict[str, str]:
         for e in data.events.itertuples()
     }
     for _, row in data.estimates.iterrows():
-        facts[f"{row['id']}__value"] = measure_text(row)
+        facts[f"{row['id']}__value"] = measure_text(row, prose=True)
     counts = history.held_by_is_monthly(data)
     total = counts["held"] + counts["partly_held"]
     people = counts["people_held"] + counts["people_partly_held"]

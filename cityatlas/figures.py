@@ -113,19 +113,13 @@ def render_words(kind: str, values: dict[str, Any]) -> Words:
     return Words(**text)
 
 
-def distance_km(place: str, data: Dataset) -> int | None:
-    """The derived geodesic distance from Baghdad, rounded, for places that have one."""
-    distances = data.distances.set_index("place")
-    return round(float(distances.loc[place, "geodesic_km"])) if place in distances.index else None
-
-
 def place_spec(kind: str, place: str, data: Dataset) -> FigureSpec:
     """A figure of one place: ``kind`` is locator, city or timeline."""
     row = history.check_place(place, data, with_events=kind == "timeline")
     values: dict[str, Any] = {"name": row["name_en"], "arabic": row["name_ar"]}
     basemap_sources = f"{BASEMAP_SOURCES}; {DATA_SOURCES} (places)"
     if kind == "locator":
-        values["distance_km"] = distance_km(place, data)
+        values["distance_km"] = history.distance_km(place, data)
         return FigureSpec(
             place_figure_id(place, "locator"),
             kind,

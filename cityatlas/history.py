@@ -211,6 +211,12 @@ def date_text(
     return f"{start:%-d}–{end.strftime(f'%-d {month} %Y')}"
 
 
+def distance_km(place: str, data: Dataset | None = None) -> int | None:
+    """The derived straight-line (geodesic) distance from Baghdad, rounded, if the place has one."""
+    distances = dataset(data).distances.set_index("place")
+    return round(float(distances.loc[place, "geodesic_km"])) if place in distances.index else None
+
+
 def span_text(start: pd.Timestamp | str, end: pd.Timestamp | str) -> str:
     """A span of dates in words, printing whole years and whole months without their days.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import string
 from pathlib import Path
 
@@ -12,9 +13,22 @@ SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": ""
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+def surname(name: str) -> str:
+    """The last word of a person's name, without a trailing note in brackets."""
+    return re.sub(r"\s*\(.*\)$", "", name).split()[-1]
+
+
 def label_author(source: dict) -> str:
-    """The name an author-year label shows: the author, or the publisher when none is named."""
-    return source["author"] or source["publisher"]
+    """The name an author-year label shows: the author; two authors' surnames ("Maas and
+    Gaston"); the first surname and "et al." for more; the publisher when no author is named."""
+    names = [name.strip() for name in source["author"].split(";") if name.strip()]
+    if not names:
+        return source["publisher"]
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{surname(names[0])} and {surname(names[1])}"
+    return f"{surname(names[0])} et al."
 
 
 def when(source: dict) -> str:

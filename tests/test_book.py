@@ -63,6 +63,21 @@ def test_city_chapters_share_one_shape(root: Path, data) -> None:
         assert nb.metadata["cityatlas"]["place"] == place
 
 
+def test_the_prose_of_each_city_chapter_points_the_reader_at_each_of_its_figures(
+    root: Path, data
+) -> None:
+    """Every figure is introduced by the text ({numref}), and a figure sentence restates no
+    figure of its own: numbers and dates in it come from the data through glue."""
+    for place in history.subject_places(data):
+        nb = nbformat.read(root / "chapters" / f"{place}.ipynb", as_version=4)
+        prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        for kind in ("locator", "city", "timeline"):
+            figure = f"{{numref}}`fig-{place}-{kind}`"
+            assert figure in prose, (place, kind)
+            sentence = re.split(r"\.(?:\s|$)", prose[prose.index(figure) :])[0]
+            assert not re.search(r"\d", re.sub(r"\{[^}]+\}`[^`]+`", "", sentence)), sentence
+
+
 def test_no_chapter_holds_text_still_to_write(root: Path) -> None:
     marker = skeleton_module()["TO_WRITE"]
     for path in build.chapter_notebooks(root):
