@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -112,14 +113,13 @@ def source_links(ids: tuple[str, ...], data: Dataset) -> str:
 ID_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
-def readable_note(text: object, data: Dataset) -> markupsafe.Markup:
-    """A note or dispute as readers see it: the ids that tie it to other rows become words.
+def note_reader(data: Dataset) -> Callable[[object], markupsafe.Markup]:
+    """A function showing a note or dispute as readers see it: the ids that tie it to other
+    rows become words. Made once per table, so its lookups are built once.
 
     The data refers to its own rows by id ("(reuters-2014-mosul)", "see tal-afar-2014-captured");
     a source id becomes the source's link, an event id the event's date.
     """
-    if not isinstance(text, str):
-        return markupsafe.Markup("")
     sources = set(data.sources["id"])
     events = data.events.set_index("id")
 
@@ -134,13 +134,19 @@ def readable_note(text: object, data: Dataset) -> markupsafe.Markup:
             )
         return token  # a hyphenated word, not an id
 
-    return markupsafe.Markup(ID_TOKEN.sub(word, str(markupsafe.escape(text))))
+    def readable(text: object) -> markupsafe.Markup:
+        if not isinstance(text, str):
+            return markupsafe.Markup("")
+        return markupsafe.Markup(ID_TOKEN.sub(word, str(markupsafe.escape(text))))
+
+    return readable
 
 
 def events_table(place: str, data: Dataset | None = None) -> HTML:
     """The events of the place and its related places: dates, what happened, sources, disputes."""
     data = dataset(data)
     names = data.places.set_index("id")["name_en"]
+    readable = note_reader(data)
     rows = [
         {
             "date": history.date_text(e.date_start, e.date_end, e.date_precision),
@@ -148,7 +154,7 @@ def events_table(place: str, data: Dataset | None = None) -> HTML:
             "place_name": names[e.place] if e.place != place else "",
             "summary": e.summary,
             "quote": e.quote,
-            "dispute": readable_note(e.dispute, data),
+            "dispute": readable(e.dispute),
             "sources": source_links(e.sources, data),
         }
         for e in history.story_events(place, data).itertuples()
@@ -163,13 +169,14 @@ def claims_table(place: str | None = None, data: Dataset | None = None) -> HTML:
     data = dataset(data)
     claims = data.claims if place is None else data.claims[data.claims["place"] == place]
     distances = data.distances.set_index("claim") if len(data.distances) else pd.DataFrame()
+    readable = note_reader(data)
     rows = [
         {
             "text_ar": c.text_ar,
             "text_en": c.text_en,
             "verdict_code": c.verdict,
             "verdict": VERDICT_WORDS[c.verdict],
-            "note": readable_note(c.note, data),
+            "note": readable(c.note),
             "computed": (
                 f"Geodesic distance from the coordinates: {float(distances.loc[c.id, 'geodesic_km']):.0f} km."
                 if c.id in distances.index
@@ -330,7 +337,7 @@ def glue_keys(place: str, data: Dataset | None = None) -> dict[str, str]:
     distance = history.distance_km(place, data)
     if distance is not None:
         facts[f"{place}__distance_km"] = f"{distance:,}"
-    population = data.places.set_index("id").loc[place, "population"]
+    population = history.check_place(place, data)["population"]
     if pd.notna(population):
         facts[f"{place}__population"] = prose_number_text(population)
     claims = data.claims[data.claims["place"] == place]
@@ -410,13 +417,14 @@ def measures_table(place: str, data: Dataset | None = None) -> HTML:
     """The place's counts and estimates: low, best and high as counted, who counted, the source."""
     data = dataset(data)
     names = data.places.set_index("id")["name_en"]
+    readable = note_reader(data)
     rows = []
     for _, m in history.story_measures(place, data).iterrows():
         rows.append(
             {
                 "quantity": sentence_case(QUANTITY_WORDS[m["quantity"]]),
                 "place_name": names[m["place"]] if m["place"] != place else "",
-                "note": readable_note(m["note"], data),
+                "note": readable(m["note"]),
                 "when": history.span_text(m["date_start"], m["date_end"]),
                 **{k: number_text(m[k], m["unit"]) for k in ("low", "best", "high")},
                 "counted_by": m["counted_by"],

@@ -310,13 +310,19 @@ def story_measures(place: str, data: Dataset | None = None) -> pd.DataFrame:
     return measures.sort_values(["quantity", "date_start", "id"]).reset_index(drop=True)
 
 
+def is_holds_some(controller: str, rest_held_by: tuple[str, ...]) -> bool:
+    """Whether the Islamic State group held all or part of a place: as its controller, or in
+    the rest of a place another side partly held."""
+    return controller == "is" or "is" in rest_held_by
+
+
 def days_held(place: str, data: Dataset | None = None) -> int:
     """Days the Islamic State group held the place wholly or partly, to the end of 2017."""
     data = dataset(data)
     periods = periods_of(place, data)
     held = periods[
         [
-            c == "is" or "is" in rest
+            is_holds_some(c, rest)
             for c, rest in zip(periods["controller"], periods["rest_held_by"], strict=True)
         ]
     ]

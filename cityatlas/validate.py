@@ -175,11 +175,13 @@ def check_cell(column: Column, value: str) -> str | None:
         return "not a decimal number"
     if column.type in ("integer", "number") and NUMBER_TEXT.match(value):
         number = float(value)
-        if column.range_name and not column.minimum <= number <= column.maximum:
+        below = column.minimum is not None and number < column.minimum
+        above = column.maximum is not None and number > column.maximum
+        if (below or above) and column.range_name:
             return f"outside {column.range_name} ({column.minimum:g} to {column.maximum:g})"
-        if column.minimum is not None and number < column.minimum:
+        if below:
             return f"below the minimum {column.minimum:g}"
-        if column.maximum is not None and number > column.maximum:
+        if above:
             return f"above the maximum {column.maximum:g}"
     if column.enum is not None and column.type == "list":
         unknown = [item for item in split_list(value) if item not in codes(column.enum)]
